@@ -1,0 +1,1 @@
+"""InP cells (inp)."""

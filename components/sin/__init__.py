@@ -1,0 +1,1 @@
+"""Si3N4 cells (sin100, sin800)."""

@@ -1,0 +1,16 @@
+"""The generic monolithic InP PDK ``inp``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from weiming.pdk.tech import Technology, load_yaml, technology_from_dict
+
+HERE = Path(__file__).parent
+
+
+def build(name: str = "inp") -> Technology:
+    data = load_yaml(HERE / "tech.yaml")
+    extra = {"family": "inp", "loss_db_per_m": data["loss_db_per_m"], "etches": data["etches"],
+             "composition": data["composition"]}
+    return technology_from_dict(name, data, extra)

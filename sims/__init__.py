@@ -1,0 +1,1 @@
+"""Simulations: mode solver, dispersion, FDTD, ring and coupler models, wafer yield, sweeps."""

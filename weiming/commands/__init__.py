@@ -1,0 +1,1 @@
+"""Command groups of the ``weiming`` CLI, one module each (see :mod:`weiming.cli`)."""
