@@ -1,0 +1,198 @@
+"""The stages of ``weiming tapeout``: each calls the package's public API.
+
+Each stage returns its key figures (JSON) and registers the files it wrote.
+Simulation stages cache their figures with :func:`weiming.sims.cache.cached`
+keyed on every input (design config, quick flag, package version), so an
+unchanged second run only re-reads results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from weiming.sims.cache import cached
+from weiming.tapeout.runner import Context, Stage
+
+#: Seed-network figures the report compares against (doi 10.1038/s41586-026-10152-z,
+#: see /shared/reference/seed-network.md).
+SEED = {
+    "fsr_hz": 30.03e9,
+    "center_um": 1.54978,
+    "loss_db_per_m": 1.7,
+    "qi": 20e6,
+    "modulator_yield": 117 / 120,
+    "clients": 20,
+    "channels": 10,
+}
+
+
+def _config_hash(ctx: Context) -> str:
+    if ctx.config is None:
+        return "default"
+    return hashlib.sha256(Path(ctx.config).read_bytes()).hexdigest()
+
+
+def _plot_path(ctx: Context, stage: str, name: str) -> Path:
+    p = ctx.out / "plots" / f"{name}.png"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    ctx.add_artifact(stage, p)
+    return p
+
+
+def _mpl():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+# --------------------------------------------------------------------------- build
+def stage_build(ctx: Context) -> dict[str, Any]:
+    from weiming.circuits.build import build
+
+    manifest = build(ctx.config, ctx.out, progress=True)
+    reticles = manifest["reticles"]
+    chips = manifest["chips"]
+    for r in reticles:
+        ctx.add_artifact("build", ctx.out / r["gds"])
+    ctx.add_artifact("build", ctx.out / "manifest.json")
+    renders = sorted(p for p in ctx.out.rglob("*.png")
+                     if "plots" not in p.parts and "yield" not in p.parts and "report" not in p.parts)
+    for p in renders:
+        ctx.add_artifact("build", p)
+    drc_clean = all(r["drc"]["clean"] for r in reticles)
+    checks_ok = bool(manifest.get("checks", {}).get("passed", drc_clean))
+    return {
+        "passed": drc_clean and checks_ok,
+        "drc_clean": drc_clean,
+        "reticles": [{"name": r["name"], "pdk": r["pdk"], "drc_clean": r["drc"]["clean"],
+                      "violations": r["drc"]["violations"]} for r in reticles],
+        "n_client": sum(c["kind"] == "client" for c in chips),
+        "n_server": sum(c["kind"] == "server" for c in chips),
+        "n_test": sum(c["kind"] == "test" for c in chips),
+        "channels": len({c["channel"] for c in chips if c["channel"] is not None}),
+        "client_wavelengths_nm": sorted({c["wavelength_nm"] for c in chips if c["kind"] == "client"}),
+    }
+
+
+# --------------------------------------------------------------- comb dispersion
+def stage_comb_dispersion(ctx: Context) -> dict[str, Any]:
+    from weiming.sims.dispersion import ring_dispersion
+
+    modes = 10 if ctx.quick else 30
+
+    def compute():
+        rd = ring_dispersion("sin100", "resonator", fsr_hz=SEED["fsr_hz"], center_um=SEED["center_um"], modes=modes)
+        return rd.to_json()
+
+    r = cached("tapeout-dispersion", {"cfg": _config_hash(ctx), "modes": modes}, compute)
+    plt = _mpl()
+    mu, dint = np.array(r["dint"], dtype=float).T
+    fig, ax = plt.subplots(figsize=(5.5, 3.5))
+    ax.plot(mu, dint / 1e6, "o-", color="#3c7be0")
+    ax.set_xlabel("mode number mu")
+    ax.set_ylabel("Dint / 2pi (MHz)")
+    ax.set_title(f"sin100 comb ring, R = {r['radius_um']:.1f} um: {r['regime']} dispersion")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(_plot_path(ctx, "comb_dispersion", "comb_dint"), dpi=120)
+    plt.close(fig)
+    fsr_err = abs(r["fsr_hz"] - SEED["fsr_hz"]) / SEED["fsr_hz"]
+    return {**{k: r[k] for k in ("radius_um", "fsr_hz", "d1_hz", "d2_hz", "neff", "ng", "regime")},
+            "fsr_rel_error": fsr_err, "passed": r["regime"] == "normal" and fsr_err < 1e-3}
+
+
+# ------------------------------------------------------------------ comb ring
+def stage_comb_ring(ctx: Context) -> dict[str, Any]:
+    from weiming.sims import coupler, ring
+
+    disp = ctx.results.get("comb_dispersion") or {}
+    if "ng" not in disp:
+        raise RuntimeError("needs the comb dispersion stage (ng, radius)")
+    gap, kind, wrap = _server_ring_coupler(ctx)
+    radius, ng, neff = disp["radius_um"], disp["ng"], disp["neff"]
+    lam = SEED["center_um"]
+
+    def compute():
+        k2 = coupler.kappa2("sin100", gap_um=gap, radius_um=radius, coupler=kind, wrap_angle_deg=wrap,
+                            wavelength_um=lam)
+        return {"kappa2": float(k2)}
+
+    k2 = cached("tapeout-coupler", {"gap": gap, "r": radius, "kind": kind, "wrap": wrap, "lam": lam,
+                                    "cfg": _config_hash(ctx)}, compute)["kappa2"]
+    loss = SEED["loss_db_per_m"]
+    circ = 2 * np.pi * radius
+    qi = float(ring.intrinsic_q(loss, ng, lam))
+    qc = float(ring.coupling_q(k2, ng, circ, lam))
+    ql = 1.0 / (1.0 / qi + 1.0 / qc)
+    fsr_um = lam**2 / (ng * circ)
+    lw_um = lam / ql
+    wl = np.linspace(lam - 6 * lw_um, lam + 6 * lw_um, 2001)
+    t = ring.all_pass(wl, radius, k2, loss, neff, ng, center_um=lam) if _accepts_center(ring.all_pass) \
+        else ring.all_pass(wl, radius, k2, loss, neff, ng)
+    t = np.asarray(t, dtype=float)
+    plt = _mpl()
+    fig, ax = plt.subplots(figsize=(5.5, 3.5))
+    ax.plot((wl - wl[np.argmin(t)]) * 1e6, 10 * np.log10(np.maximum(t, 1e-12)), color="#3c7be0")
+    ax.set_xlabel("detuning from resonance (pm)")
+    ax.set_ylabel("through transmission (dB)")
+    ax.set_title(f"comb ring: gap {gap} um {kind}, Qi {qi / 1e6:.1f} M, QL {ql / 1e6:.1f} M")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(_plot_path(ctx, "comb_ring", "comb_ring_spectrum"), dpi=120)
+    plt.close(fig)
+    extinction_db = float(-10 * np.log10(max(t.min(), 1e-12)))
+    return {"gap_um": gap, "coupler": kind, "kappa2": k2, "qi": qi, "qc": qc, "ql": ql,
+            "extinction_db": extinction_db, "fsr_nm": fsr_um * 1e3,
+            "regime": "over-coupled" if qc < qi else "under-coupled",
+            "passed": abs(qi - SEED["qi"]) / SEED["qi"] < 0.25}
+
+
+def _accepts_center(fn) -> bool:
+    import inspect
+
+    return "center_um" in inspect.signature(fn).parameters
+
+
+def _server_ring_coupler(ctx: Context) -> tuple[float, str, float | None]:
+    from weiming.circuits.design import load_design
+
+    d = load_design(ctx.config)
+    ring = d.server.ring
+    return float(ring.gap), str(ring.coupler), getattr(ring, "wrap_angle", None)
+
+
+# ------------------------------------------------------------------ InP models
+def stage_inp_models(ctx: Context) -> dict[str, Any]:
+    from weiming.tapeout import inp_models
+
+    return inp_models.run(ctx)
+
+
+# ---------------------------------------------------------------------- yield
+def stage_yield(ctx: Context) -> dict[str, Any]:
+    from weiming.sims.wafer import run_yield
+
+    out = ctx.out / "yield"
+    res = run_yield(config=ctx.config, seed=ctx.seed, observed=(117, 120), out_dir=out)
+    for p in sorted(out.glob("*.png")):
+        ctx.add_artifact("yield", p)
+    m = res["device_yield"]["modulator"]
+    return {"device_yield": res["device_yield"], "chip_yield": res["chip_yield"],
+            "calibration": res["calibration"], "modulator_yield": m["value"], "modulator_ci95": m["ci95"],
+            "passed": True}
+
+
+STAGES = [
+    Stage("build", "Build chips and reticles, DRC and connectivity", stage_build),
+    Stage("comb_dispersion", "Comb waveguide dispersion and Dint (MPB)", stage_comb_dispersion),
+    Stage("comb_ring", "Comb ring spectrum with the coupler model", stage_comb_ring),
+    Stage("inp_models", "InP MMI and DBR models", stage_inp_models),
+    Stage("yield", "Wafer-level yield Monte Carlo with calibration", stage_yield),
+]
