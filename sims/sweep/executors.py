@@ -1,0 +1,83 @@
+"""Where points run: local worker processes or a Dask distributed cluster, one interface.
+
+Both executors expose ``submit(fn, *args) -> future``, ``as_completed(futures)``
+and ``close()``; futures have ``.result()``. :func:`weiming.sims.sweep.run`
+drives either through that same code path: the local one is a
+:class:`concurrent.futures.ProcessPoolExecutor` (``spawn`` start method: no
+fork of a parent holding threads or KLayout state), the cluster one a
+:class:`dask.distributed.Client` connected to ``scheduler`` (``tcp://HOST:PORT``).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Iterable, Iterator
+
+
+def default_workers() -> int:
+    """Cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class LocalExecutor:
+    """``workers`` local processes."""
+
+    def __init__(self, workers: int):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = workers
+        self.description = f"{workers} local worker process{'es' if workers != 1 else ''}"
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+
+    def submit(self, fn: Callable, *args: Any):
+        return self._pool.submit(fn, *args)
+
+    def as_completed(self, futures: Iterable) -> Iterator:
+        from concurrent.futures import as_completed
+
+        return as_completed(list(futures))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor:
+    """A client of the Dask distributed scheduler at ``address``."""
+
+    def __init__(self, address: str, timeout_s: float = 10.0):
+        from dask.distributed import Client
+
+        self._client = Client(address, timeout=timeout_s, set_as_default=False)
+        n = len(self._client.scheduler_info().get("workers", {}))
+        self.workers = n
+        self.description = f"Dask scheduler {address} ({n} worker{'s' if n != 1 else ''})"
+
+    def submit(self, fn: Callable, *args: Any):
+        # pure=False: a point is never deduplicated or reused by Dask; the store does that
+        return self._client.submit(fn, *args, pure=False)
+
+    def as_completed(self, futures: Iterable) -> Iterator:
+        from dask.distributed import as_completed
+
+        return iter(as_completed(list(futures)))
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class SchedulerError(RuntimeError):
+    """The Dask scheduler could not be reached."""
+
+
+def make_executor(workers: int | None = None, scheduler: str | None = None):
+    """A Dask executor if ``scheduler`` is given, else ``workers`` (default: all cores) local processes."""
+    if scheduler:
+        try:
+            return DaskExecutor(scheduler)
+        except (OSError, TimeoutError, ValueError) as e:
+            raise SchedulerError(f"cannot connect to Dask scheduler {scheduler!r}: {e}") from None
+    return LocalExecutor(workers or default_workers())
