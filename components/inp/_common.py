@@ -1,0 +1,224 @@
+"""Shared pieces of the InP cells: physical defaults with sources, layer access,
+validation shortcuts, the contact/electrode stack and a cosine S-bend.
+
+Units: um for geometry, nm where the name says so, SI elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+
+import gdsfactory as gf
+import numpy as np
+
+from weiming.components import _validate as v
+from weiming.components._validate import DesignRuleError
+from weiming.pdk import active_tech
+from weiming.pdk.tech import Technology
+
+# --- physical defaults ------------------------------------------------------
+#: Effective index of the shallow Q(1.25) ridge at 1549.78 nm used for the DBR
+#: gratings. Source: three-layer slab InP / 0.5 um Q(1.25) / InP, TE0, solved
+#: with the slab dispersion relation (3.266), n_InP = 3.165 (Pettit & Turner,
+#: J. Appl. Phys. 36, 2081 (1965)), n_Q(1.25) = 3.36 (Broberg & Lindstrom,
+#: J. Appl. Phys. 55, 3376 (1984)); minus ~0.006 for the lateral confinement of
+#: the 2 um shallow ridge (assumption). ``tests/test_components_inp.py``
+#: recomputes the slab value. weiming.sims.modes was not available when this
+#: default was fixed; a constant keeps the GDS independent of solver versions.
+NEFF_SHALLOW = 3.26
+#: Slab effective index of the guiding layer, the ``n_r`` of the MMI
+#: self-imaging length (same slab model, no lateral correction).
+N_SLAB = 3.266
+#: Group index of the deep ridge (assumption: generic InP deep ridges measure
+#: ~3.6-3.7; the slab model with InP material dispersion gives 3.53 as a lower
+#: bound since Q(1.25) is more dispersive than InP).
+NG_DEEP = 3.6
+#: Index of the BCB planarisation cladding the deep ridge sides (Dow Cyclotene
+#: 3000 datasheet, 1.535 at 1550 nm), used for the MMI effective width.
+N_BCB = 1.535
+#: Speed of light in vacuum, m/s (exact, SI).
+C0 = 299_792_458.0
+GRID = 0.001  # um (rule GRID.1)
+
+#: Width of the pad-metal stripe of an electrode (= metal_dc width) and the
+#: via (BCB opening) inside it, enclosed by PLO.EN.1 on each side.
+ELECTRODE_PAD_WIDTH = 10.0
+
+
+def tech() -> Technology:
+    """The active technology, which must be ``inp``."""
+    t = active_tech()
+    if t.extra.get("family") != "inp":
+        raise DesignRuleError(f"InP cells need the inp PDK active (active PDK: {t.name}); "
+                              "call weiming.pdk.activate('inp')")
+    return t
+
+
+def layer(name: str) -> tuple[int, int]:
+    return tech().layer(name)
+
+
+def rule_value(name: str) -> float:
+    for r in tech().rules:
+        if r.name == name:
+            return r.value
+    raise KeyError(name)
+
+
+def snap(x: float) -> float:
+    """Round to the 1 nm grid."""
+    return round(round(x / GRID) * GRID, 3)
+
+
+def rect(c: gf.Component, x0: float, y0: float, x1: float, y1: float, lay: str) -> None:
+    """Axis-aligned rectangle on layer ``lay`` (corners snapped to the grid)."""
+    x0, x1 = sorted((snap(x0), snap(x1)))
+    y0, y1 = sorted((snap(y0), snap(y1)))
+    c.add_polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], layer=layer(lay))
+
+
+def xs(name: str, width: float | None = None):
+    """A cross-section object of the active PDK (never a name: see the preamble pitfall)."""
+    return gf.get_cross_section(name, width=width) if width is not None else gf.get_cross_section(name)
+
+
+# --- validation shortcuts -----------------------------------------------------
+def length(param: str, value: float, lo: float = GRID, hi: float = 20_000.0, why: str = "") -> float:
+    """A length in um: finite, on the 1 nm grid, within [lo, hi]."""
+    v.finite(param, value)
+    v.on_grid(param, value)
+    if value < lo - 1e-9:
+        raise DesignRuleError(f"{param}={value:.4g} um is below the minimum {lo:.4g} um"
+                              + (f" ({why})" if why else ""))
+    if value > hi + 1e-9:
+        raise DesignRuleError(f"{param}={value:.4g} um is above the maximum {hi:.4g} um"
+                              + (f" ({why})" if why else ""))
+    return float(value)
+
+
+def min_electrode_length() -> float:
+    """Shortest electrode: a BCB via of PLO.W.1 enclosed by PLO.EN.1 on both ends."""
+    return rule_value("PLO.W.1") + 2 * rule_value("PLO.EN.1")
+
+
+def electrode_length(param: str, value: float, hi: float = 5000.0) -> float:
+    lo = max(min_electrode_length(), ELECTRODE_PAD_WIDTH)
+    return length(param, value, lo, hi, why=f"electrode of PAD {ELECTRODE_PAD_WIDTH:g} um wide port with a "
+                  f"PLANAR_OPEN via, rules PLO.W.1 + 2 x PLO.EN.1")
+
+
+def iso_length(param: str, value: float) -> float:
+    """Isolation section length against ISO.W.1 (and PM.S.1, the electrode gap it leaves)."""
+    v.min_width(param, value, "ISO")
+    v.min_space(param, value, "PMETAL")
+    return length(param, value, hi=500.0)
+
+
+def taper_angle(param: str, length_um: float, w1: float, w2: float, lay: str) -> None:
+    """A linear taper's wide-end corners are 90 deg - atan(|w2 - w1| / 2L): keep
+    them above the layer's minimum angle rule (DEEP.AN.1)."""
+    r = tech().rule("angle", lay)
+    if r is None or w1 == w2:
+        return
+    corner = 90.0 - math.degrees(math.atan(abs(w2 - w1) / 2 / length_um))
+    if corner < r.value:
+        need = abs(w2 - w1) / 2 / math.tan(math.radians(90.0 - r.value))
+        raise DesignRuleError(f"{param}={length_um:.4g} um makes a {corner:.1f} deg taper corner, below the "
+                              f"minimum angle {r.value:g} deg of layer {lay} (rule {r.name}); use >= {need:.1f} um")
+
+
+# --- electrodes ---------------------------------------------------------------
+def electrode(c: gf.Component, x0: float, x1: float, y: float, contact_width: float,
+              port_name: str | None, orientation: float = 90) -> None:
+    """DC electrode over a ridge centred at ``y`` from ``x0`` to ``x1``.
+
+    Stack: PMETAL contact stripe (``contact_width``) on the ridge, a BCB via
+    (PLANAR_OPEN) and a pad-metal stripe (PAD, ``ELECTRODE_PAD_WIDTH`` wide)
+    enclosing the via by PLO.EN.1. The electrical port sits on the PAD edge
+    facing ``orientation`` (90: north, 270: south), metal_dc cross-section.
+    """
+    en = rule_value("PLO.EN.1")
+    hw = ELECTRODE_PAD_WIDTH / 2
+    rect(c, x0, y - contact_width / 2, x1, y + contact_width / 2, "PMETAL")
+    rect(c, x0, y - hw, x1, y + hw, "PAD")
+    rect(c, x0 + en, y - hw + en, x1 - en, y + hw - en, "PLANAR_OPEN")
+    if port_name:
+        yp = y + hw if orientation == 90 else y - hw
+        c.add_port(port_name, center=(snap((x0 + x1) / 2), snap(yp)), width=ELECTRODE_PAD_WIDTH,
+                   orientation=orientation, layer=layer("PAD"), port_type="electrical",
+                   cross_section=xs("metal_dc"))
+
+
+def iso(c: gf.Component, x0: float, x1: float, y: float, height: float) -> None:
+    """Isolation section (ISO) across the ridge between two electrodes."""
+    rect(c, x0, y - height / 2, x1, y + height / 2, "ISO")
+
+
+# --- waveguide pieces ---------------------------------------------------------
+def straight_path(c: gf.Component, x0: float, x1: float, y: float, width: float, lay: str) -> None:
+    rect(c, x0, y - width / 2, x1, y + width / 2, lay)
+
+
+def sbend_length(offset: float, radius_min: float) -> float:
+    """Length (um, whole um) of a cosine S-bend with lateral ``offset`` whose
+    minimum radius of curvature is at least ``radius_min``.
+
+    y(x) = d/2 (1 - cos(pi x / L)) has max curvature d pi^2 / (2 L^2), so
+    R_min = 2 L^2 / (pi^2 d).
+    """
+    if abs(offset) < GRID:
+        return 0.0
+    return float(math.ceil(math.pi * math.sqrt(radius_min * abs(offset) / 2)))
+
+
+def sbend_path(length_um: float, offset: float, npoints: int = 101) -> gf.Path:
+    """Cosine S-bend path from (0, 0) to (length, offset), tangents along +x."""
+    x = np.linspace(0, length_um, npoints)
+    y = offset / 2 * (1 - np.cos(np.pi * x / length_um))
+    return gf.Path(np.column_stack([x, y]))
+
+
+def add_path(c: gf.Component, path: gf.Path, x, origin: tuple[float, float] = (0.0, 0.0)) -> float:
+    """Extrude ``path`` (shifted by ``origin``) with cross-section ``x`` into ``c``
+    as flat polygons (no anonymous sub-cell); return the path length (um)."""
+    p = gf.Path(np.asarray(path.points) + np.asarray(origin, dtype=float))
+    r = c << gf.path.extrude(p, x)
+    c.absorb(r)
+    return float(path.length())
+
+
+def sbend_min_radius(length_um: float, offset: float) -> float:
+    return 2 * length_um ** 2 / (math.pi ** 2 * abs(offset)) if offset else math.inf
+
+
+def active_section(c: gf.Component, length_um: float, transition_um: float, port: str | None,
+                   both_ends: bool = True) -> float:
+    """MQW active section of ``length_um`` between shallow-to-active transitions.
+
+    Draws o1 (shallow) -> transition -> active ridge with ACTIVE island and a
+    DC electrode (port ``port``, north) -> transition -> o2 (shallow) when
+    ``both_ends``; otherwise the active ridge ends the cell (absorbing
+    termination). Returns the x (um) where the active ridge ends.
+    """
+    t = tech()
+    wa = t.xs("active").width
+    lay, off = t.xs("active").cladding[0]
+    tr = gf.get_component("transition_shallow_active", length=transition_um)
+    r1 = c << tr
+    x0, x1 = transition_um, transition_um + length_um
+    straight_path(c, x0, x1, 0, wa, "SHALLOW")
+    rect(c, x0, -wa / 2 - off, x1, wa / 2 + off, lay)
+    electrode(c, x0, x1, 0, wa, port)
+    c.add_port("o1", port=r1.ports["o1"])
+    if both_ends:
+        r2 = c << tr
+        r2.drotate(180)
+        r2.dmove((x1 + transition_um, 0))
+        c.add_port("o2", port=r2.ports["o1"])
+    return x1
+
+
+def set_info(c: gf.Component, **values) -> None:
+    """Record ``values`` in ``c.info`` (gdsfactory's Info takes no keyword update)."""
+    for k, val in values.items():
+        c.info[k] = val

@@ -1,0 +1,144 @@
+"""Active InP sources: DBR laser and semiconductor optical amplifier (SOA)."""
+
+from __future__ import annotations
+
+import gdsfactory as gf
+import numpy as np
+
+from weiming.components.inp import _common as cm
+from weiming.components.inp._common import DesignRuleError, v
+from weiming.components.registry import register
+
+NEFF_SOURCE = ("slab model InP / 0.5 um Q(1.25) / InP (n_InP Pettit & Turner 1965, n_Q 3.36 Broberg & "
+               "Lindstrom 1984) minus a 0.006 lateral correction (assumption); see components/inp/_common.py")
+
+
+def grating_teeth_nm(period_nm: float, target_length_um: float, search: int = 8) -> tuple[np.ndarray, np.ndarray, int]:
+    """Tooth start and end positions (integer nm) of a first-order grating.
+
+    The period is generally not a whole number of nm; tooth ``i`` starts at
+    round(i Lambda) and ends at round((i + 1/2) Lambda), so the rounding error
+    is distributed over the grating and never accumulates: every edge lies
+    within 0.5 nm of its ideal place, and the mean period over N periods,
+    round(N Lambda) / N, is within 0.5 / N nm of Lambda. The number of periods N
+    is chosen within +-``search`` of target_length / Lambda to make N Lambda
+    closest to a whole nm, which brings the mean period to well below 0.5 pm.
+    """
+    n0 = max(1, int(round(target_length_um * 1000 / period_nm)))
+    cands = range(max(1, n0 - search), n0 + search + 1)
+    n = min(cands, key=lambda k: (abs(k * period_nm - round(k * period_nm)), abs(k - n0)))
+    i = np.arange(n)
+    starts = np.round(i * period_nm).astype(np.int64)
+    ends = np.round((i + 0.5) * period_nm).astype(np.int64)
+    return starts, ends, n
+
+
+def _grating(c: gf.Component, x0_nm: int, period_nm: float, target_um: float, ridge_w: float) -> dict:
+    starts, ends, n = grating_teeth_nm(period_nm, target_um)
+    hy = ridge_w / 2 + 1.0  # teeth overhang the ridge by 1 um so the etch spans it fully
+    lay = cm.layer("GRATING")
+    for s, e in zip(starts, ends):
+        a, b = (x0_nm + int(s)) / 1000, (x0_nm + int(e)) / 1000
+        c.add_polygon([(a, -hy), (b, -hy), (b, hy), (a, hy)], layer=lay)
+    length_nm = int(round(n * period_nm))
+    fit = float(np.polyfit(np.arange(n), starts.astype(float), 1)[0])
+    return {"n_periods": n, "length_nm": length_nm, "mean_period_nm": length_nm / n, "fit_period_nm": fit}
+
+
+@register("inp")
+def dbr_laser(bragg_wavelength_nm: float = 1549.78, neff: float = cm.NEFF_SHALLOW,
+              back_grating_length: float = 250.0, gain_length: float = 400.0, phase_length: float = 100.0,
+              front_grating_length: float = 50.0, iso_length: float = 20.0,
+              taper_length: float = 20.0) -> gf.Component:
+    """Four-section DBR laser: back grating | gain | phase | front grating.
+
+    A shallow ridge of the active width (2 um) runs through all sections; the
+    gain section carries the MQW island (ACTIVE); the DBR teeth are drawn on
+    GRATING with the first-order period Lambda = lambda_B / (2 n_eff)
+    (``bragg_wavelength_nm``, ``neff``; default n_eff from the slab model in
+    :mod:`_common`, see ``info['neff_source']``). Teeth: see
+    :func:`grating_teeth_nm` (rounding distributed on the 1 nm grid, grating
+    lengths rounded to whole periods). Each section has its own electrode
+    (e1 back grating, e2 gain, e3 phase, e4 front grating); an isolation section
+    (ISO, ``iso_length`` >= ISO.W.1) separates every pair of electrodes.
+    Linear tapers (``taper_length``) bring the ridge to the shallow width at
+    o1 (back) and o2 (front, output). Coupling coefficient kappa is not
+    modelled here (the grating etch depth belongs to the process model).
+    Substrate (n) contact is the common backside contact.
+    """
+    v.in_range("bragg_wavelength_nm", bragg_wavelength_nm, 1400.0, 1700.0, "nm", "InP Q(1.25) guides, C/L band")
+    v.in_range("neff", neff, 3.0, 3.5, "", "between the InP cladding and Q(1.25) core indices")
+    cm.length("back_grating_length", back_grating_length, lo=5.0, hi=2000.0)
+    cm.length("front_grating_length", front_grating_length, lo=5.0, hi=2000.0)
+    for name, val in (("back_grating_length", back_grating_length), ("gain_length", gain_length),
+                      ("phase_length", phase_length), ("front_grating_length", front_grating_length)):
+        cm.electrode_length(name, val, hi=3000.0)
+    cm.iso_length("iso_length", iso_length)
+    t = cm.tech()
+    wa, ws = t.xs("active").width, t.xs("shallow").width
+    cm.length("taper_length", taper_length, lo=1.0, hi=500.0)
+    cm.taper_angle("taper_length", taper_length, wa, ws, "SHALLOW")
+    period_nm = bragg_wavelength_nm / (2 * neff)
+    if period_nm / 2 < cm.rule_value("GR.W.1") * 1000:
+        raise DesignRuleError(f"neff={neff} gives teeth of {period_nm / 2:.1f} nm, below GR.W.1")
+
+    c = gf.Component()
+    lay_clad, off = t.xs("active").cladding[0]
+    iso_h = cm.ELECTRODE_PAD_WIDTH + 10.0  # ISO spans the electrode stripes with 5 um margin
+    x_nm = int(round(taper_length * 1000))
+    sections, gratings = [], {}
+    order = (("back_grating", back_grating_length), ("gain", gain_length), ("phase", phase_length),
+             ("front_grating", front_grating_length))
+    for k, (name, ln) in enumerate(order):
+        if k:
+            a = x_nm
+            x_nm += int(round(iso_length * 1000))
+            cm.iso(c, a / 1000, x_nm / 1000, 0, iso_h)
+        x0 = x_nm
+        if name.endswith("grating"):
+            g = _grating(c, x0, period_nm, ln, wa)
+            gratings[name] = g
+            x_nm += g["length_nm"]
+        else:
+            x_nm += int(round(ln * 1000))
+        sections.append((name, x0 / 1000, x_nm / 1000))
+        if name == "gain":
+            cm.rect(c, x0 / 1000, -wa / 2 - off, x_nm / 1000, wa / 2 + off, lay_clad)
+        cm.electrode(c, x0 / 1000, x_nm / 1000, 0, wa, f"e{k + 1}")
+    x_end = x_nm / 1000
+    total = x_end + taper_length
+    # ridge: taper, constant 2 um active-width ridge, taper
+    c.add_polygon([(0, -ws / 2), (taper_length, -wa / 2), (taper_length, wa / 2), (0, ws / 2)],
+                  layer=cm.layer("SHALLOW"))
+    cm.straight_path(c, taper_length, x_end, 0, wa, "SHALLOW")
+    c.add_polygon([(x_end, -wa / 2), (total, -ws / 2), (total, ws / 2), (x_end, wa / 2)],
+                  layer=cm.layer("SHALLOW"))
+    xs_sh = cm.xs("shallow")
+    c.add_port("o1", center=(0, 0), width=ws, orientation=180, layer=cm.layer("SHALLOW"), port_type="optical",
+               cross_section=xs_sh)
+    c.add_port("o2", center=(cm.snap(total), 0), width=ws, orientation=0, layer=cm.layer("SHALLOW"),
+               port_type="optical", cross_section=xs_sh)
+    cm.set_info(c, 
+        bragg_wavelength_nm=float(bragg_wavelength_nm), neff=float(neff), neff_source=NEFF_SOURCE,
+        period_nm=round(period_nm, 6),
+        mean_period_nm={k: round(g["mean_period_nm"], 6) for k, g in gratings.items()},
+        fit_period_nm={k: round(g["fit_period_nm"], 6) for k, g in gratings.items()},
+        n_periods={k: g["n_periods"] for k, g in gratings.items()},
+        back_grating_length_um=gratings["back_grating"]["length_nm"] / 1000,
+        front_grating_length_um=gratings["front_grating"]["length_nm"] / 1000,
+        section_um={n: [round(a, 3), round(b, 3)] for n, a, b in sections},
+        iso_length_um=float(iso_length), length_um=round(total, 3), kappa_modelled=False)
+    return c
+
+
+@register("inp")
+def soa(length: float = 300.0, transition_length: float = 30.0) -> gf.Component:
+    """Semiconductor optical amplifier: forward-biased MQW active section of
+    ``length`` um between two shallow-to-active butt-joint transitions, one
+    electrode (e1, north). Optical ports o1/o2 on the shallow ridge."""
+    cm.electrode_length("length", length, hi=3000.0)
+    cm.length("transition_length", transition_length, lo=10.0, hi=500.0)
+    c = gf.Component()
+    cm.active_section(c, length, transition_length, "e1")
+    cm.set_info(c, length=float(length), active_length_um=float(length))
+    return c
