@@ -1,0 +1,200 @@
+"""Design-rule check of a layout against a PDK's rule data, on KLayout regions.
+
+>>> from weiming.pdk.drc import run_drc
+>>> result = run_drc("chip.gds", "sin100", report="chip.lyrdb")   # doctest: +SKIP
+>>> result.clean, [(v.rule, v.count) for v in result.violations]  # doctest: +SKIP
+
+Every rule of the PDK (:attr:`Technology.rules`) is checked by the function of
+its kind in :mod:`weiming.pdk.drc_checks`; there is no per-PDK code. In deep
+mode (default) KLayout's hierarchical engine (``DeepShapeStore``) checks each
+cell once however often it is placed; ``deep=False`` flattens first (same
+counts, for comparison and benchmarks). Markers lying entirely inside
+DRC_EXCLUDE shapes are dropped. Counts are flat (one per placed marker);
+examples are marker centres in um.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import klayout.db as kdb
+import klayout.rdb as rdb_mod
+
+from weiming.pdk.drc_checks import CHECKS, GEOMETRIC_KINDS, NON_MASK_LAYERS, Context, Markers
+
+MAX_EXAMPLES = 5
+
+
+class DrcInputError(ValueError):
+    """The layout cannot be checked: missing or unreadable file, empty layout, unknown PDK."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """All markers of one rule: how many and where (up to five example centres, um)."""
+
+    rule: str
+    count: int
+    examples: list[tuple[float, float]]
+    description: str = ""
+
+    def to_json(self) -> dict:
+        return {"rule": self.rule, "count": self.count, "examples": [list(e) for e in self.examples]}
+
+
+@dataclass
+class DrcResult:
+    """Outcome of :func:`run_drc`. ``clean`` is True when no rule is violated."""
+
+    pdk: str
+    violations: list[Violation]
+    deep: bool = True
+    top_cells: list[str] = field(default_factory=list)
+    report: Path | None = None
+
+    @property
+    def clean(self) -> bool:
+        return not self.violations
+
+    def to_json(self) -> dict:
+        return {"clean": self.clean, "violations": [v.to_json() for v in self.violations]}
+
+    def summary(self) -> str:
+        """Human-readable lines: one per violated rule with count and examples."""
+        cells = ", ".join(self.top_cells)
+        if self.clean:
+            return f"DRC {self.pdk} ({cells}): clean"
+        lines = [f"DRC {self.pdk} ({cells}): {sum(v.count for v in self.violations)} violation(s)"]
+        for v in self.violations:
+            ex = " ".join(f"({x:.3f}, {y:.3f})" for x, y in v.examples)
+            lines.append(f"  {v.rule:<14} {v.count:>6}  {v.description}  at {ex}")
+        return "\n".join(lines)
+
+
+def run_drc(layout: Any, pdk: str, *, deep: bool = True, report: str | Path | None = None) -> DrcResult:
+    """Check ``layout`` against every rule of PDK ``pdk``.
+
+    Args:
+        layout: a ``gf.Component`` (its cell and sub-cells), a ``klayout.db.Layout``
+            (all its top cells) or the path of a GDS/OASIS file.
+        pdk: PDK name (see :func:`weiming.pdk.names`).
+        deep: hierarchical checking (True) or flat (False).
+        report: if given, write a KLayout report database (``.lyrdb``) there.
+
+    Raises:
+        DrcInputError: missing/unreadable file, layout without cells, unknown PDK.
+    """
+    from weiming.pdk import UnknownPdkError, get_tech
+
+    try:
+        tech = get_tech(pdk)
+    except UnknownPdkError as e:
+        raise DrcInputError(str(e)) from None
+    ly, cells = _load(layout)
+    rdb = rdb_mod.ReportDatabase(f"weiming DRC ({pdk})") if report is not None else None
+    if rdb is not None:
+        rdb.generator = "weiming.pdk.drc"
+        rdb.top_cell_name = cells[0].name
+    totals: dict[str, list] = {}  # rule name -> [count, examples]
+    dss = kdb.DeepShapeStore() if deep else None
+    try:
+        for cell in cells:
+            ctx = Context(layout=ly, cell=cell, tech=tech, dss=dss)
+            excl = ctx.region("DRC_EXCLUDE") if ctx.present("DRC_EXCLUDE") else None
+            rdb_cell = rdb.create_cell(cell.name) if rdb is not None else None
+            for rule in tech.rules:
+                if rule.kind in GEOMETRIC_KINDS and rule.layer in NON_MASK_LAYERS:
+                    continue  # annotation layers are not masks
+                markers = [_exclude(m, excl) for m in CHECKS[rule.kind](ctx, rule)]
+                n = sum(m.count() for m in markers)
+                if n == 0:
+                    continue
+                entry = totals.setdefault(rule.name, [0, []])
+                entry[0] += n
+                entry[1].extend(_examples(markers, ly.dbu, MAX_EXAMPLES - len(entry[1])))
+                if rdb is not None:
+                    cat = rdb.category_by_path(rule.name) or rdb.create_category(rule.name)
+                    cat.description = rule.describe()
+                    for m in markers:
+                        if m.count():
+                            rdb.create_items(rdb_cell.rdb_id(), cat.rdb_id(), kdb.CplxTrans(ly.dbu), m)
+    finally:
+        if dss is not None:
+            dss._destroy()
+    order = {r.name: i for i, r in enumerate(tech.rules)}
+    violations = [Violation(rule=name, count=c, examples=ex, description=_describe(tech, name))
+                  for name, (c, ex) in sorted(totals.items(), key=lambda kv: order[kv[0]])]
+    out = None
+    if rdb is not None:
+        out = Path(report)
+        _atomic_save(rdb, out)
+    return DrcResult(pdk=pdk, violations=violations, deep=deep, top_cells=[c.name for c in cells], report=out)
+
+
+def _describe(tech, name: str) -> str:
+    return next(r.describe() for r in tech.rules if r.name == name)
+
+
+# -- helpers ----------------------------------------------------------------
+def _load(layout: Any) -> tuple[kdb.Layout, list[kdb.Cell]]:
+    """(layout, top cells to check) from a Component, a Layout or a file path."""
+    if isinstance(layout, (str, os.PathLike)):
+        path = Path(layout)
+        if not path.is_file():
+            raise DrcInputError(f"layout file not found: {path}")
+        ly = kdb.Layout()
+        try:
+            ly.read(str(path))
+        except RuntimeError as e:
+            msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise DrcInputError(f"cannot read layout file {path}: {msg}") from None
+        cells = list(ly.top_cells())
+        if not cells:
+            raise DrcInputError(f"layout file {path} contains no cells")
+        return ly, cells
+    if isinstance(layout, kdb.Layout):
+        cells = list(layout.top_cells())
+        if not cells:
+            raise DrcInputError("layout contains no cells")
+        return layout, cells
+    if hasattr(layout, "kcl") and hasattr(layout, "cell_index"):  # gf.Component / kfactory KCell
+        ly = layout.kcl.layout
+        return ly, [ly.cell(layout.cell_index())]
+    raise DrcInputError(f"cannot check a {type(layout).__name__}: give a gf.Component, klayout.db.Layout or GDS path")
+
+
+def _exclude(markers: Markers, excl: kdb.Region | None) -> Markers:
+    """Drop markers lying entirely inside the DRC_EXCLUDE region."""
+    if excl is None or markers.is_empty():
+        return markers
+    return markers.not_inside(excl)
+
+
+def _examples(markers: list[Markers], dbu: float, n: int) -> list[tuple[float, float]]:
+    """Centres (um) of the first ``n`` markers, in KLayout's deterministic iteration order."""
+    out = []
+    for m in markers:
+        if len(out) >= n:
+            break
+        for item in itertools.islice(m.each(), n - len(out)):
+            c = item.bbox().center()
+            out.append((round(c.x * dbu, 4), round(c.y * dbu, 4)))
+    return out
+
+
+def _atomic_save(rdb: rdb_mod.ReportDatabase, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".lyrdb", dir=path.parent)
+    os.close(fd)
+    try:
+        rdb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
