@@ -1,7 +1,79 @@
-"""CLI commands: fdtd (not built yet; see the open issue that owns it)."""
+"""CLI commands: ``weiming fdtd ring2d`` (Harminv resonances of a 2D ring) and ``fdtd sparams``."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
+from weiming.commands._common import fail, parse_set, print_json
+
+fdtd_app = typer.Typer(help="FDTD with meep: 2D ring resonances (Harminv) and S-parameters of PDK cells.",
+                       no_args_is_help=True)
+
+
+@fdtd_app.command("ring2d")
+def ring2d_cmd(
+    n_core: float = typer.Option(..., "--n-core", help="Ring index."),
+    width: float = typer.Option(..., "--width", help="Ring width (um)."),
+    radius: float = typer.Option(..., "--radius", help="Inner ring radius (um), as in Meep's tutorial."),
+    fcen: float = typer.Option(..., "--fcen", help="Source centre frequency (1/um, meep units)."),
+    df: float = typer.Option(..., "--df", help="Source bandwidth (1/um)."),
+    n_clad: float = typer.Option(1.0, "--n-clad", help="Background index."),
+    pad: float = typer.Option(4.0, "--pad", help="Space between ring and PML (um)."),
+    dpml: float = typer.Option(2.0, "--dpml", help="PML thickness (um)."),
+    resolution: float = typer.Option(10, "--resolution", help="Pixels per um."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON {modes: [{freq, wavelength_um, q, amp}]}."),
+) -> None:
+    """Resonances (frequency, Q, amplitude) of a 2D ring by Harminv (Meep's ring tutorial set-up)."""
+    from weiming.sims._meep import MeepMissingError
+    from weiming.sims.fdtd_core import FdtdInputError, ring2d, silence_exit_banner
+
+    try:
+        modes = ring2d(n_core, width, radius, fcen, df, n_clad=n_clad, pad=pad, dpml=dpml, resolution=resolution,
+                       progress=not as_json)
+    except (MeepMissingError, FdtdInputError) as e:
+        fail(str(e))
+    out = {"modes": [m.to_json() for m in modes]}
+    if as_json:
+        print_json(out)
+    else:
+        typer.echo(f"{'freq (1/um)':>12} {'wavelength (um)':>16} {'Q':>10} {'|amp|':>10}")
+        for m in modes:
+            typer.echo(f"{m.freq:12.6f} {m.wavelength_um:16.5f} {m.q:10.1f} {m.amp:10.3g}")
+    silence_exit_banner()
+
+
+@fdtd_app.command("sparams")
+def sparams_cmd(
+    cell: str = typer.Argument(..., help="Registered cell name (see `weiming cells list`)."),
+    pdk: str = typer.Option(..., "--pdk", help="PDK name (sin100, sin800, inp)."),
+    settings: list[str] = typer.Option(None, "--set", help="Cell parameter key=value (repeatable)."),
+    resolution: float = typer.Option(20, "--resolution", help="Pixels per um."),
+    wavelengths: str = typer.Option("1.50:1.60:21", "--wavelengths", help="START:STOP:N in um."),
+    out: Path = typer.Option(..., "--out", help="Output directory (.sNp, sparams.json, sparams.png)."),
+    three_d: bool = typer.Option(False, "--3d", help="Full 3D from the layer stack (default: 2D effective index)."),
+) -> None:
+    """S-parameters of a PDK cell by FDTD (2D effective-index reduction by default): Touchstone + JSON + PNG."""
+    from weiming.sims._meep import MeepMissingError
+    from weiming.sims.fdtd_core import FdtdInputError, silence_exit_banner
+    from weiming.sims.fdtd_sparams import parse_wavelengths, sparams, write_outputs
+
+    kw = parse_set(settings)
+    try:
+        wl = parse_wavelengths(wavelengths)
+        res = sparams(cell, pdk, settings=kw, resolution=resolution, wavelengths_um=wl,
+                      three_d=three_d, progress=True)
+    except (MeepMissingError, FdtdInputError) as e:
+        fail(str(e))
+    except (KeyError, ValueError, TypeError) as e:  # unknown PDK/cell, bad cell parameter
+        fail(str(e).strip("'\""))
+    files = write_outputs(res, out)
+    for f in files:
+        typer.echo(str(f))
+    silence_exit_banner()
+
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add the ``fdtd`` sub-app to ``app``."""
+    app.add_typer(fdtd_app, name="fdtd")
