@@ -1,1 +1,7 @@
-"""Si3N4 cells (sin100, sin800)."""
+"""Si3N4 cells (sin100, sin800). Importing this package registers them (one module per family)."""
+
+from weiming.components.sin import (  # noqa: F401  (imported for their @register side effect)
+    waveguides,
+    rings,
+    pads,
+)

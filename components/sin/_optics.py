@@ -1,0 +1,78 @@
+"""Analytic effective-index estimates used for the cells' physical defaults.
+
+Why not the mode solver: the default geometry (ring radius from an FSR, MMI
+length) must not depend on whether meep is installed or on a solver cache, or
+the same call would give different GDS on different machines. The estimate
+here is Marcatili/Kumar-style effective-index method (EIM): the vertical
+three-layer slab (SiO2 / Si3N4 core / SiO2) solved exactly for its TE0 mode,
+then the lateral slab (slab index / width / SiO2) for its TM-like mode, with the
+Sellmeier models of :mod:`weiming.pdk.materials` (Si3N4: Luke et al. 2015; SiO2:
+Malitson 1965). Group index by a central difference in wavelength (material
+dispersion included).
+
+Check against the seed network: on sin100 (2.8 um x 100 nm) the EIM gives
+ng = 1.591, hence R = c / (2 pi ng FSR) = 998.7 um for FSR = 30.03 GHz, i.e. the
+"~1 mm" ring of the seed comb. ``tests/test_components_sin.py`` compares it with
+the vectorial mode solver (``weiming.sims.dispersion.group_index``) where
+available. EIM is known to be accurate to a few percent for such wide, thin
+cores; treat it as an estimate (documented in each cell's ``info``).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from scipy.optimize import brentq
+
+from weiming.pdk.materials import get_material
+
+C_M_S = 299_792_458.0
+LAMBDA_UM = 1.54978  # seed comb centre wavelength (seed-network.md)
+
+
+def _slab_neff(n_core: float, n_clad: float, thickness_um: float, wavelength_um: float, tm: bool) -> float:
+    """Fundamental mode of a symmetric slab (exact transcendental equation)."""
+    k = 2 * math.pi / wavelength_um
+    r = (n_core / n_clad) ** 2 if tm else 1.0
+
+    def phase(ne: float) -> float:
+        kx = k * math.sqrt(n_core**2 - ne**2)
+        g = k * math.sqrt(ne**2 - n_clad**2)
+        return kx * thickness_um - 2 * math.atan(r * g / kx)
+
+    return brentq(phase, n_clad + 1e-12, n_core - 1e-12, xtol=1e-14)
+
+
+@lru_cache(maxsize=256)
+def slab_index(thickness_um: float, wavelength_um: float = LAMBDA_UM) -> float:
+    """Effective index of the vertical Si3N4 film (TE0)."""
+    nc = float(get_material("si3n4").n(wavelength_um))
+    ns = float(get_material("sio2").n(wavelength_um))
+    return _slab_neff(nc, ns, thickness_um, wavelength_um, tm=False)
+
+
+@lru_cache(maxsize=256)
+def neff_eim(width_um: float, thickness_um: float, wavelength_um: float = LAMBDA_UM) -> float:
+    """Effective index of a Si3N4 channel waveguide in SiO2 (EIM, TE-like mode)."""
+    ns = float(get_material("sio2").n(wavelength_um))
+    return _slab_neff(slab_index(thickness_um, wavelength_um), ns, width_um, wavelength_um, tm=True)
+
+
+@lru_cache(maxsize=256)
+def ng_eim(width_um: float, thickness_um: float, wavelength_um: float = LAMBDA_UM) -> float:
+    """Group index ng = neff - lambda dneff/dlambda (EIM, central difference, 1 nm step)."""
+    d = 1e-3
+    dn = (neff_eim(width_um, thickness_um, wavelength_um + d)
+          - neff_eim(width_um, thickness_um, wavelength_um - d)) / (2 * d)
+    return neff_eim(width_um, thickness_um, wavelength_um) - wavelength_um * dn
+
+
+def radius_for_fsr(fsr_hz: float, ng: float) -> float:
+    """Ring radius (um) with free spectral range ``fsr_hz``: FSR = c / (ng 2 pi R)."""
+    return C_M_S / (ng * 2 * math.pi * fsr_hz) * 1e6
+
+
+def fsr_for_radius(radius_um: float, ng: float) -> float:
+    """FSR (Hz) of a ring of ``radius_um``."""
+    return C_M_S / (ng * 2 * math.pi * radius_um * 1e-6)
