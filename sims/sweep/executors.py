@@ -48,10 +48,12 @@ class LocalExecutor:
 class DaskExecutor:
     """A client of the Dask distributed scheduler at ``address``."""
 
-    def __init__(self, address: str, timeout_s: float = 10.0):
+    def __init__(self, address: str):
         from dask.distributed import Client
 
-        self._client = Client(address, timeout=timeout_s, set_as_default=False)
+        # connect timeout: Dask's own setting distributed.comm.timeouts.connect
+        # (env DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT), 30 s by default
+        self._client = Client(address, set_as_default=False)
         n = len(self._client.scheduler_info().get("workers", {}))
         self.workers = n
         self.description = f"Dask scheduler {address} ({n} worker{'s' if n != 1 else ''})"
@@ -63,7 +65,7 @@ class DaskExecutor:
     def as_completed(self, futures: Iterable) -> Iterator:
         from dask.distributed import as_completed
 
-        return iter(as_completed(list(futures)))
+        return iter(as_completed(list(futures), loop=self._client.loop))
 
     def close(self) -> None:
         self._client.close()

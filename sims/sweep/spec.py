@@ -15,6 +15,7 @@ exit 2 naming it before any work starts.
 
 from __future__ import annotations
 
+import difflib
 import math
 from pathlib import Path
 from typing import Any, Literal
@@ -143,7 +144,8 @@ def parse_spec(data: Any) -> SweepSpec:
     except SpecError:
         raise
     except ValidationError as e:
-        err = e.errors()[0]
+        # an unknown key first: it is usually a typo that also makes a required key look missing
+        err = sorted(e.errors(), key=lambda x: x["type"] != "extra_forbidden")[0]
         loc = tuple(err.get("loc", ()))
         ctx_err = (err.get("ctx") or {}).get("error")
         if isinstance(ctx_err, SpecError):  # raised inside a model validator: its key is relative to loc
@@ -151,7 +153,9 @@ def parse_spec(data: Any) -> SweepSpec:
                             str(ctx_err).split(": ", 1)[1]) from None
         if err["type"] == "extra_forbidden":
             model = {(): SweepSpec, ("sampling",): Sampling}.get(loc[:-1], ParamSpec)
-            raise SpecError(_key(loc), f"unknown key (allowed: {', '.join(model.model_fields)})") from None
+            close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise SpecError(_key(loc), f"unknown key (allowed: {', '.join(model.model_fields)}){hint}") from None
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
             msg = "missing"

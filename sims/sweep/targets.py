@@ -138,7 +138,10 @@ def _resolve_cell(cfg: dict) -> Callable:
         raise SpecError("target.name", "missing (the registered cell to build)")
     from weiming.components.registry import raw_cells
 
-    cells = raw_cells(pdk)
+    try:
+        cells = raw_cells(pdk)
+    except Exception as e:  # noqa: BLE001 - a broken cell library must not end in a traceback
+        raise SpecError("target.name", f"cannot load the cells of PDK {pdk}: {type(e).__name__}: {e}") from None
     if name not in cells:
         raise SpecError("target.name", f"unknown cell {name!r} for PDK {pdk} "
                                        f"(known: {', '.join(sorted(cells)) or 'none yet'})")
