@@ -17,22 +17,23 @@ from weiming.pdk import active_tech
 from weiming.pdk.tech import Technology
 
 # --- physical defaults ------------------------------------------------------
-#: Effective index of the shallow Q(1.25) ridge at 1549.78 nm used for the DBR
-#: gratings. Source: three-layer slab InP / 0.5 um Q(1.25) / InP, TE0, solved
-#: with the slab dispersion relation (3.266), n_InP = 3.165 (Pettit & Turner,
-#: J. Appl. Phys. 36, 2081 (1965)), n_Q(1.25) = 3.36 (Broberg & Lindstrom,
-#: J. Appl. Phys. 55, 3376 (1984)); minus ~0.006 for the lateral confinement of
-#: the 2 um shallow ridge (assumption). ``tests/test_components_inp.py``
-#: recomputes the slab value. weiming.sims.modes was not available when this
-#: default was fixed; a constant keeps the GDS independent of solver versions.
-NEFF_SHALLOW = 3.26
-#: Slab effective index of the guiding layer, the ``n_r`` of the MMI
-#: self-imaging length (same slab model, no lateral correction).
+#: Effective index (TE0) at 1549.78 nm of the 2 um shallow Q(1.25) ridge that
+#: carries the DBR gratings. Source: weiming.sims.modes (MPB, the PDK layer
+#: stack and etch depths, default numerics: resolution 30/um),
+#: ``solve_modes("inp", "shallow", 1.54978, width=2.0)[0].neff`` = 3.25091.
+#: Cross-check: the three-layer slab InP / 0.5 um Q(1.25) / InP (n_InP 3.165,
+#: Pettit & Turner 1965; n_Q 3.36, Broberg & Lindstrom, J. Appl. Phys. 55,
+#: 3376 (1984)) gives 3.266, an upper bound (no lateral confinement). Frozen as
+#: a constant so the GDS does not depend on solver versions; the tests compare
+#: it with the solver when meep is installed.
+NEFF_SHALLOW = 3.25091
+#: Slab effective index of the guiding layer (slab model above), the ``n_r``
+#: of the MMI self-imaging length.
 N_SLAB = 3.266
-#: Group index of the deep ridge (assumption: generic InP deep ridges measure
-#: ~3.6-3.7; the slab model with InP material dispersion gives 3.53 as a lower
-#: bound since Q(1.25) is more dispersive than InP).
-NG_DEEP = 3.6
+#: Group index of the 1.5 um deep ridge at 1549.78 nm, material dispersion
+#: included. Source: weiming.sims.modes (MPB),
+#: ``solve_modes("inp", "deep", 1.54978)[0].ng`` = 3.4358.
+NG_DEEP = 3.4358
 #: Index of the BCB planarisation cladding the deep ridge sides (Dow Cyclotene
 #: 3000 datasheet, 1.535 at 1550 nm), used for the MMI effective width.
 N_BCB = 1.535
@@ -171,11 +172,28 @@ def sbend_length(offset: float, radius_min: float) -> float:
     return float(math.ceil(math.pi * math.sqrt(radius_min * abs(offset) / 2)))
 
 
-def sbend_path(length_um: float, offset: float, npoints: int = 101) -> gf.Path:
-    """Cosine S-bend path from (0, 0) to (length, offset), tangents along +x."""
+def sbend(c: gf.Component, length_um: float, offset: float, width: float, lay: str,
+          origin: tuple[float, float], npoints: int = 121) -> float:
+    """Cosine S-bend y = d/2 (1 - cos(pi x / L)) from ``origin`` to origin + (L, d).
+
+    Drawn as one polygon offset +-width/2 along the analytic normals, so both
+    end faces are exactly vertical (slope 0 at the ends) and butt cleanly onto
+    straight guides. Returns the centre-line length (um).
+    """
     x = np.linspace(0, length_um, npoints)
-    y = offset / 2 * (1 - np.cos(np.pi * x / length_um))
-    return gf.Path(np.column_stack([x, y]))
+    k = np.pi / length_um
+    y = offset / 2 * (1 - np.cos(k * x))
+    dy = offset / 2 * k * np.sin(k * x)
+    nrm = np.hypot(1, dy)
+    nx, ny = -dy / nrm, 1 / nrm
+    hw = width / 2
+    x0, y0 = origin
+    upper = np.column_stack([x0 + x + hw * nx, y0 + y + hw * ny])
+    lower = np.column_stack([x0 + x - hw * nx, y0 + y - hw * ny])
+    pts = np.round(np.vstack([upper, lower[::-1]]), 3)
+    c.add_polygon([tuple(p) for p in pts], layer=layer(lay))
+    seg = np.hypot(np.diff(x), np.diff(y))
+    return float(seg.sum())
 
 
 def add_path(c: gf.Component, path: gf.Path, x, origin: tuple[float, float] = (0.0, 0.0)) -> float:

@@ -9,8 +9,8 @@ from weiming.components.inp import _common as cm
 from weiming.components.inp._common import DesignRuleError, v
 from weiming.components.registry import register
 
-NEFF_SOURCE = ("slab model InP / 0.5 um Q(1.25) / InP (n_InP Pettit & Turner 1965, n_Q 3.36 Broberg & "
-               "Lindstrom 1984) minus a 0.006 lateral correction (assumption); see components/inp/_common.py")
+NEFF_SOURCE = ("weiming.sims.modes (MPB): TE0 of the 2 um shallow Q(1.25) ridge at 1549.78 nm; "
+               "see weiming.components.inp._common.NEFF_SHALLOW")
 
 
 def grating_teeth_nm(period_nm: float, target_length_um: float, search: int = 8) -> tuple[np.ndarray, np.ndarray, int]:
@@ -55,8 +55,8 @@ def dbr_laser(bragg_wavelength_nm: float = 1549.78, neff: float = cm.NEFF_SHALLO
     A shallow ridge of the active width (2 um) runs through all sections; the
     gain section carries the MQW island (ACTIVE); the DBR teeth are drawn on
     GRATING with the first-order period Lambda = lambda_B / (2 n_eff)
-    (``bragg_wavelength_nm``, ``neff``; default n_eff from the slab model in
-    :mod:`_common`, see ``info['neff_source']``). Teeth: see
+    (``bragg_wavelength_nm``, ``neff``; default n_eff from the MPB mode solver, see
+    :data:`_common.NEFF_SHALLOW`, see ``info['neff_source']``). Teeth: see
     :func:`grating_teeth_nm` (rounding distributed on the 1 nm grid, grating
     lengths rounded to whole periods). Each section has its own electrode
     (e1 back grating, e2 gain, e3 phase, e4 front grating); an isolation section

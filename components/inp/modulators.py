@@ -104,7 +104,6 @@ def mzm(length: float = 500.0, electrode: Literal["dc", "gsg"] = "dc", arm_spaci
     split = gf.get_component("mmi1x2")
     comb = gf.get_component("mmi2x2")
     pm = gf.get_component("phase_modulator", length=length, electrode=electrode)
-    xs_deep = cm.xs("deep")
     rd = t.xs("deep").radius_min + t.xs("deep").width
     h = arm_spacing / 2
     y1 = split.ports["o2"].dcenter[1]
@@ -113,8 +112,9 @@ def mzm(length: float = 500.0, electrode: Literal["dc", "gsg"] = "dc", arm_spaci
     c = gf.Component()
     r_in = _place(c, split, 0, 0)
     xa = r_in.ports["o2"].dcenter[0]
+    wd = t.xs("deep").width
     for sgn in (1, -1):
-        cm.add_path(c, cm.sbend_path(ls, sgn * (h - y1)), xs_deep, (xa, sgn * y1))
+        cm.sbend(c, ls, sgn * (h - y1), wd, "DEEP", (xa, sgn * y1))
     xb = xa + ls
     top = _place(c, pm, xb - pm.ports["o1"].dcenter[0], h)
     if electrode == "dc":
@@ -124,7 +124,7 @@ def mzm(length: float = 500.0, electrode: Literal["dc", "gsg"] = "dc", arm_spaci
         bot = _place(c, passive, xb, -h)
     xc = top.ports["o2"].dcenter[0]
     for sgn, yy in ((1, y2), (-1, -y2)):
-        cm.add_path(c, cm.sbend_path(ls, yy - sgn * h), xs_deep, (xc, sgn * h))
+        cm.sbend(c, ls, yy - sgn * h, wd, "DEEP", (xc, sgn * h))
     xd = xc + ls
     r_out = _place(c, comb, xd - comb.ports["o1"].dcenter[0], 0)
     c.add_port("o1", port=r_in.ports["o1"])
