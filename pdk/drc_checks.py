@@ -65,8 +65,8 @@ class Context:
 class _NotCorner(kdb.EdgePairFilter):
     """Drops width markers formed by two edges meeting at a vertex.
 
-    KLayout's Euclidian width check flags every corner below 90 deg (a taper's
-    83 deg corners, for example). Corners are judged by the layer's angle rule
+    KLayout's Euclidian width check flags every corner below its
+    ``ignore_angle``; acute corners are judged by the layer's angle rule
     instead, so one defect is reported once.
     """
 
@@ -82,8 +82,21 @@ class _NotCorner(kdb.EdgePairFilter):
 def check_width(ctx: Context, rule: Rule) -> list[Markers]:
     if not ctx.present(rule.layer):
         return []
-    ep = ctx.region(rule.layer).width_check(ctx.dbu_len(rule.value))
+    ep = ctx.region(rule.layer).width_check(ctx.dbu_len(rule.value), False, kdb.Metrics.Euclidian,
+                                            corner_angle(ctx, rule.layer))
     return [ep.filtered(_NotCorner())]
+
+
+#: Edges meeting at this angle [deg] or more form a corner, not a width, when
+#: the layer has no angle rule (assumption). KLayout's default (90) flags the
+#: ends of sampled bends, whose outer corner is 90 deg minus half a step.
+DEFAULT_CORNER_DEG = 80.0
+
+
+def corner_angle(ctx: Context, layer: str) -> float:
+    """``ignore_angle`` of the width check: the layer's angle rule (corners are its job), else 80 deg."""
+    r = ctx.tech.rule("angle", layer)
+    return r.value if r else DEFAULT_CORNER_DEG
 
 
 def check_space(ctx: Context, rule: Rule) -> list[Markers]:
