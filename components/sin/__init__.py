@@ -4,4 +4,8 @@ from weiming.components.sin import (  # noqa: F401  (imported for their @registe
     waveguides,
     rings,
     pads,
+    couplers,
+    edge_couplers,
+    heaters,
+    spirals,
 )

@@ -113,6 +113,8 @@ def offset_polygons(pts: list[tuple[float, float]], width: float,
     a_out = np.concatenate([ang, [h1]])
     half = np.angle(np.exp(1j * (a_out - a_in))) / 2.0
     mid = a_in + half
+    # end faces perpendicular to the given headings, so abutting paths share their cut edge exactly
+    half[0], mid[0], half[-1], mid[-1] = 0.0, h0, 0.0, h1
     scale = (width / 2.0) / np.cos(half)
     nx, ny = -np.sin(mid) * scale, np.cos(mid) * scale
     left = np.round((p + np.stack([nx, ny], 1)) / GRID_UM).astype(np.int64)
@@ -158,3 +160,20 @@ def add_eport(c: gf.Component, name: str, xy: tuple[float, float], orientation: 
     """Electrical port on the grid."""
     c.add_port(name, center=(snap(xy[0]), snap(xy[1])), orientation=orientation % 360, width=snap(width),
                layer=layer, port_type="electrical")
+
+
+def mirror_y(route: Route) -> Route:
+    """The mirror image of ``route`` about the x axis (exactly symmetric vertices)."""
+    m = Route()
+    m.pts = [(x, -y) for x, y in route.pts]
+    m.start_heading = -route.start_heading
+    m.heading = -route.heading
+    m.length = route.length
+    return m
+
+
+def add_taper(c: gf.Component, x0: float, y0: float, x1: float, y1: float, w0: float, w1: float,
+              layer: tuple[int, int]) -> None:
+    """Straight linear taper from (x0, y0) width ``w0`` to (x1, y1) width ``w1`` (horizontal)."""
+    pts = np.array([(x0, y0 - w0 / 2), (x1, y1 - w1 / 2), (x1, y1 + w1 / 2), (x0, y0 + w0 / 2)])
+    add_polygon_nm(c, np.round(pts / GRID_UM).astype(np.int64), layer)
