@@ -21,11 +21,14 @@ def _plt():
 
 
 def _save(fig, path: Path) -> Path:
+    import io
+
+    from weiming.sims.cache import atomic_write_bytes
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, dpi=110, metadata={"Software": None})
-    tmp.replace(path)
+    atomic_write_bytes(path, buf.getvalue())
     return path
 
 

@@ -1,7 +1,65 @@
-"""CLI commands: yield_ (not built yet; see the open issue that owns it)."""
+"""CLI command ``weiming yield``: wafer-level Monte Carlo yield, calibrated to observed counts.
+
+(The module is ``yield_`` because ``yield`` is a Python keyword; the command is registered as ``yield``.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
 
 import typer
 
+from weiming.commands._common import fail, print_json
+
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``weiming yield`` to ``app``."""
+
+    @app.command(name="yield")
+    def yield_cmd(
+        out: Path = typer.Option(..., "--out", help="Directory for the wafer maps, histograms and yield.json."),
+        config: Optional[Path] = typer.Option(None, "--config", help="YAML with design/process overrides."),
+        specs: Optional[Path] = typer.Option(None, "--specs", help="YAML spec list (default: built-in specs)."),
+        wafers: int = typer.Option(50, "--wafers", help="Simulated wafers per chip type."),
+        seed: int = typer.Option(1, "--seed", help="Random seed (same seed -> identical JSON)."),
+        observed: str = typer.Option("117/120", "--observed",
+                                     help="Observed working/total modulators to calibrate D0 to ('none': no calibration)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the result JSON on stdout."),
+    ) -> None:
+        """Predict device, chip and wafer yield with 95 % intervals (calibrated to --observed).
+
+        The default client modulator yield is a calibration to the published
+        117/120, not an independent prediction.
+        """
+        from weiming.sims.wafer.calibrate import parse_observed
+        from weiming.sims.wafer.config import ConfigError
+
+        if wafers < 1:
+            fail(f"--wafers {wafers}: need at least 1 wafer")
+        obs = None
+        if observed.strip().lower() != "none":
+            try:
+                obs = parse_observed(observed)
+            except ValueError as e:
+                fail(str(e))
+        from weiming.sims.wafer import run_yield
+
+        try:
+            result = run_yield(config=config, specs=specs, wafers=wafers, seed=seed, observed=obs, out_dir=out,
+                               progress=not as_json)
+        except ConfigError as e:
+            fail(str(e))
+        if as_json:
+            print_json(result)
+            return
+        dy, cy = result["device_yield"], result["chip_yield"]
+        cal = result["calibration"]["d0_per_cm2"]
+
+        def pc(e):
+            return f"{100 * e['value']:.2f} % [{100 * e['ci95'][0]:.2f}, {100 * e['ci95'][1]:.2f}]"
+
+        typer.echo(f"modulator yield {pc(dy['modulator'])} (calibrated: D0 = {cal['value']:.3g} /cm2, "
+                   f"ci95 {cal['ci95']})")
+        typer.echo(f"client chip yield {pc(cy['client'])}; server (comb) chip yield {pc(cy['server'])}")
+        typer.echo(f"wrote {len(result.get('files', []))} files to {out}")
