@@ -31,7 +31,11 @@ def named(name: str, build: Callable[[gf.Component], None]) -> gf.Component:
     c = _NAMED.get(name)
     if c is None:
         c = gf.Component(name=name)
-        build(c)
+        try:
+            build(c)
+        except BaseException:
+            c.delete()  # free the name: a failed build leaves no half-made cell behind
+            raise
         _NAMED[name] = c
     return c
 
