@@ -166,3 +166,26 @@ def test_cli_subprocess_exit_codes_and_summary_line(tmp_path):
     assert summary["points"] == 2 and summary["failed"] == 0
     df = pd.read_csv(tmp_path / "o" / "results.csv")
     assert list(df["pi_estimate"]) == [cpu_benchmark(1000, 1)["pi_estimate"], cpu_benchmark(2000, 1)["pi_estimate"]]
+
+
+def test_ring_spectrum_target_matches_textbook_formulas():
+    """Qi = 2 pi ng / (lambda alpha), alpha = ln(10)/10 * dB/m; FSR = c / (ng 2 pi R); 1/QL = 1/Qi + 1/Qc.
+
+    Tolerance 1e-9 relative: the same closed forms, evaluated independently here.
+    """
+    from weiming.sims.sweep.targets import run_point
+
+    r = run_point({"kind": "ring_spectrum", "loss_db_per_m": 1.7, "ng": 1.6, "wavelength_um": 1.54978},
+                  {"radius_um": 760.0, "kappa2": 0.002})
+    assert r["status"] == "ok", r["error"]
+    o = r["outputs"]
+    alpha = 1.7 * np.log(10) / 10
+    qi = 2 * np.pi * 1.6 / (1.54978e-6 * alpha)
+    assert o["qi"] == pytest.approx(qi, rel=1e-9)
+    assert o["fsr_hz"] == pytest.approx(299_792_458 / (1.6 * 2 * np.pi * 760e-6), rel=1e-9)
+    assert 1 / o["ql"] == pytest.approx(1 / o["qi"] + 1 / o["qc"], rel=1e-9)
+    a2 = np.exp(-alpha * 2 * np.pi * 760e-6)  # round-trip power transmission
+    assert o["critical_kappa2"] == pytest.approx(1 - a2, rel=1e-9)
+    assert o["regime"] == ("over" if 0.002 > 1 - a2 else "under")
+    bad = run_point({"kind": "ring_spectrum", "loss_db_per_m": 1.7, "ng": 1.6}, {"radius_um": 760.0})
+    assert bad["status"] == "error" and "exactly one of kappa2 and gap_um" in bad["error"]

@@ -31,6 +31,14 @@ def gated(gap: float, log_dir: str, gate: str) -> dict:
     return {"double_gap": 2 * gap}
 
 
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+
+
 def _computations(log_dir: Path) -> dict[float, int]:
     out: dict[float, int] = {}
     for p in log_dir.iterdir():
@@ -58,8 +66,14 @@ def test_sigkill_mid_sweep_then_rerun_completes_each_point_once(tmp_path):
         before = {p.name: p.read_bytes() for p in (out / "points").glob("*.json")}
         os.kill(proc.pid, signal.SIGKILL)  # the sweep process itself, mid-sweep
         assert proc.wait(timeout=10) == -signal.SIGKILL
+        # its worker, blocked in point 0.9, must not live on computing for nobody
+        worker = int(next(p for p in log_dir.iterdir() if p.name.startswith("0.9-")).name.split("-")[1])
+        deadline = time.monotonic() + 10
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(worker), "orphaned worker still running"
     finally:
-        try:  # its orphaned worker (blocked at the gate) goes too
+        try:  # clean up whatever is left if an assertion above failed
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass

@@ -42,6 +42,7 @@ def _execute(spec: SweepSpec, todo: list[tuple[str, dict]], store: Store, worker
         return done, "nothing to run"
     # no more local processes than points: each costs an interpreter start
     ex = make_executor(min(workers or default_workers(), len(todo)), scheduler)
+    futures: dict = {}
     try:
         with _progress(progress) as bar:
             task = bar.add_task(spec.name or str(spec.target.get("name", spec.target["kind"])), total=len(todo))
@@ -55,8 +56,10 @@ def _execute(spec: SweepSpec, todo: list[tuple[str, dict]], store: Store, worker
                               "transient": True, "outputs": {}, "artifacts": {}}
                 done[key] = store.put(key, spec.target, inputs, result)
                 bar.advance(task)
-    finally:
-        ex.close()
+    except BaseException:  # Ctrl-C or a store failure: what finished is stored, stop the rest now
+        ex.abort(futures)
+        raise
+    ex.close()
     return done, ex.description
 
 

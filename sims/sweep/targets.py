@@ -187,7 +187,7 @@ def _mode_metrics(modes: Any) -> dict:
 
 
 def _resolve_fdtd(cfg: dict) -> Callable:
-    where = cfg.get("function", "sparameters")
+    where = cfg.get("function", "sparams")
     return _simulation("fdtd_sparams", f"weiming.sims.fdtd:{where}")(cfg)
 
 
