@@ -97,6 +97,16 @@ def length(param: str, value: float, lo: float = GRID, hi: float = 20_000.0, why
     return float(value)
 
 
+def even_width(param: str, value: float) -> float:
+    """A width drawn symmetric about an axis: an even number of nm, so both
+    edges (and the port, in kfactory) lie on the 1 nm grid (rule GRID.1)."""
+    v.on_grid(param, value)
+    if round(value / GRID) % 2:
+        raise DesignRuleError(f"{param}={value!r} um is not a multiple of 2 nm: a centred shape would put "
+                              f"its edges off the 1 nm grid (rule GRID.1)")
+    return float(value)
+
+
 def min_electrode_length() -> float:
     """Shortest electrode: a BCB via of PLO.W.1 enclosed by PLO.EN.1 on both ends."""
     return rule_value("PLO.W.1") + 2 * rule_value("PLO.EN.1")

@@ -42,10 +42,11 @@ def _access(c: gf.Component, x0: float, x1: float, y: float, w: float) -> None:
 def _mmi(width: float, length: float | None, n_in: int, n_out: int, access_width: float,
          access_length: float, positions: tuple[float, ...], l_factor: float) -> gf.Component:
     t = cm.tech()
+    cm.even_width("width", width)
     v.min_width("width", width, "DEEP")
     cm.length("width", width, lo=2 * access_width, hi=50.0, why="room for two access guides")
     v.min_width("access_width", access_width, "DEEP")
-    v.on_grid("access_width", access_width)
+    cm.even_width("access_width", access_width)
     v.in_range("access_width", access_width, 0, 5.0, "um")
     cm.length("access_length", access_length, lo=1.0, hi=200.0)
     lp = beat_length(width)

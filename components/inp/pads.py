@@ -17,6 +17,7 @@ def _pad(c: gf.Component, x0: float, y0: float, sx: float, sy: float) -> None:
 
 
 def _size(param: str, value: float) -> float:
+    cm.even_width(param, value)
     lo = max(cm.rule_value("PAD.W.1"), cm.rule_value("PLO.W.1") + 2 * cm.rule_value("PLO.EN.1"))
     return cm.length(param, value, lo=lo, hi=500.0, why="PAD.W.1 and a PLO.W.1 via enclosed by PLO.EN.1")
 

@@ -22,6 +22,7 @@ def ssc(transition_length: float = 50.0, taper_length: float = 150.0, end_width:
     cm.length("taper_length", taper_length, lo=1.0, hi=2000.0)
     t = cm.tech()
     ws = t.xs("shallow").width
+    cm.even_width("end_width", end_width)
     cm.length("end_width", end_width, lo=ws, hi=12.0, why="from the shallow ridge width up to a 12 um facet")
     tr = gf.get_component("transition_deep_shallow", length=transition_length)
     tp = gf.get_component("taper", length=taper_length, width1=ws, width2=end_width, cross_section="shallow")

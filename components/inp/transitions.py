@@ -27,6 +27,7 @@ def transition_deep_shallow(length: float = 50.0, clear_width: float = 8.0) -> g
     cm.length("length", length, lo=1.0, hi=2000.0)
     t = cm.tech()
     wd, ws = t.xs("deep").width, t.xs("shallow").width
+    cm.even_width("clear_width", clear_width)
     cm.length("clear_width", clear_width, lo=ws + 2.0, hi=50.0,
               why="the deep etch must clear the shallow ridge by >= 1 um each side")
     cm.taper_angle("length", length, wd, clear_width, "DEEP")

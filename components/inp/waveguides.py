@@ -11,14 +11,14 @@ from weiming.components.registry import register
 OPTICAL_XS = ("deep", "shallow", "active")
 
 
-def check_xs(param: str, name: str, width: float | None) -> float:
+def check_xs(param: str, name: str, width: float | None, wparam: str = "width") -> float:
     """Validate an optical cross-section name and width; return the width (um)."""
     v.choice(param, name, OPTICAL_XS)
     x = cm.tech().xs(name)
     w = x.width if width is None else width
-    v.on_grid("width", w)
-    v.min_width("width", w, x.layer)
-    v.in_range("width", w, 0, 20.0, "um", "ridge waveguides wider than 20 um are not guides")
+    cm.even_width(wparam, w)
+    v.min_width(wparam, w, x.layer)
+    v.in_range(wparam, w, 0, 20.0, "um", "ridge waveguides wider than 20 um are not guides")
     return float(w)
 
 
@@ -64,8 +64,8 @@ def taper(length: float = 50.0, width1: float = 1.5, width2: float = 3.0,
           cross_section: str = "deep") -> gf.Component:
     """Linear width taper on one ridge type from ``width1`` (o1) to ``width2`` (o2), um."""
     cm.length("length", length, lo=1.0, hi=5000.0)
-    check_xs("cross_section", cross_section, width1)
-    check_xs("cross_section", cross_section, width2)
+    check_xs("cross_section", cross_section, width1, "width1")
+    check_xs("cross_section", cross_section, width2, "width2")
     x = cm.tech().xs(cross_section)
     cm.taper_angle("length", length, width1, width2, x.layer)
     c = gf.Component()

@@ -1,0 +1,84 @@
+"""Hypothesis strategies of the InP cells' parameters, for the registry harness.
+
+``VALID[name]``: a strategy drawing keyword arguments that must build a
+DRC-clean cell. ``INVALID[name]``: a strategy drawing keyword arguments that
+must raise :class:`DesignRuleError` (each breaks exactly one stated rule or
+range). Ranges are kept moderate so hypothesis examples stay fast; every
+length is drawn on the 1 nm grid (rule GRID.1).
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+
+def um(lo: float, hi: float) -> st.SearchStrategy[float]:
+    """A length in um on the 1 nm grid, in [lo, hi]."""
+    return st.integers(round(lo * 1000), round(hi * 1000)).map(lambda i: i / 1000)
+
+
+def w_um(lo: float, hi: float) -> st.SearchStrategy[float]:
+    """A centred width in um: an even number of nm (edges on the 1 nm grid)."""
+    return st.integers(round(lo * 500), round(hi * 500)).map(lambda i: i / 500)
+
+
+def _kw(**fields: st.SearchStrategy) -> st.SearchStrategy[dict]:
+    return st.fixed_dictionaries(fields)
+
+
+VALID: dict[str, st.SearchStrategy[dict]] = {
+    "straight": st.one_of(
+        _kw(length=um(1, 2000), cross_section=st.just("deep"), width=w_um(1.0, 5.0)),
+        _kw(length=um(1, 2000), cross_section=st.sampled_from(["shallow", "active"]), width=w_um(1.0, 6.0))),
+    "bend_euler": st.one_of(
+        _kw(radius=um(75, 300), angle=st.sampled_from([90.0, -90.0, 45.0, 180.0]), p=st.sampled_from([0.2, 0.5, 1.0]),
+            cross_section=st.just("deep")),
+        _kw(radius=um(200, 500), angle=st.sampled_from([90.0, -90.0, 30.0]), cross_section=st.just("shallow"))),
+    # length >= |w2 - w1| / (2 tan 10 deg) keeps the DEEP.AN.1 corners; 50 um is enough for |dw| <= 15 um
+    "taper": _kw(length=um(50, 500), width1=w_um(1.0, 6.0), width2=w_um(1.0, 6.0),
+                 cross_section=st.sampled_from(["deep", "shallow"])),
+    "dbr_laser": _kw(bragg_wavelength_nm=st.floats(1500.0, 1600.0, allow_nan=False),
+                     neff=st.floats(3.15, 3.35, allow_nan=False),
+                     back_grating_length=um(10, 400), gain_length=um(10, 600), phase_length=um(10, 200),
+                     front_grating_length=um(10, 150), iso_length=um(10, 50), taper_length=um(10, 50)),
+    "soa": _kw(length=um(10, 1000), transition_length=um(10, 100)),
+    "phase_modulator": _kw(length=um(10, 2000), electrode=st.sampled_from(["dc", "gsg"]), extension=um(1, 50)),
+    "mzm": st.one_of(_kw(length=um(10, 1500), electrode=st.just("dc"), arm_spacing=um(18, 120)),
+                     _kw(length=um(10, 1500), electrode=st.just("gsg"), arm_spacing=um(15, 51))),
+    "voa": _kw(length=um(10, 1000), transition_length=um(10, 100)),
+    "amzi": _kw(delay_ps=st.floats(0.1, 30.0, allow_nan=False), ng=st.floats(3.2, 3.8, allow_nan=False),
+                top_length=um(0, 200)),
+    # outputs at +-W_e/4 must leave DEEP.S.1 between 2 um access guides: W >= 6 um
+    "mmi1x2": _kw(width=w_um(6.0, 14.0), access_width=w_um(1.0, 2.0), access_length=um(1, 50)),
+    "mmi2x2": _kw(width=w_um(8.0, 14.0), access_width=w_um(1.0, 1.5), access_length=um(1, 50)),
+    "photodiode": _kw(length=um(10, 300), transition_length=um(10, 100)),
+    "ssc": _kw(transition_length=um(50, 200), taper_length=um(10, 500), end_width=w_um(3.0, 12.0)),
+    "transition_deep_shallow": _kw(length=um(40, 300), clear_width=w_um(5.0, 12.0)),
+    "transition_shallow_active": _kw(length=um(10, 200), active_overlap=um(4, 10)),
+    "pad_dc": _kw(size_x=w_um(7, 200), size_y=w_um(7, 200)),
+    "pad_gsg": _kw(pitch=um(100, 200), pad_width=w_um(7, 120), pad_height=w_um(7, 92)),
+}
+
+INVALID: dict[str, st.SearchStrategy[dict]] = {
+    "straight": st.one_of(_kw(width=um(0.001, 0.999)), _kw(length=um(-100, 0)),
+                          _kw(cross_section=st.sampled_from(["metal_dc", "metal_rf", "strip"]))),
+    "bend_euler": st.one_of(_kw(radius=um(1, 74.999), cross_section=st.just("deep")),
+                            _kw(radius=um(1, 199.999), cross_section=st.just("shallow"))),
+    "taper": _kw(length=um(1, 5), width1=st.just(1.5), width2=um(4.0, 8.0), cross_section=st.just("deep")),
+    "dbr_laser": st.one_of(_kw(iso_length=um(0.001, 9.999)), _kw(gain_length=um(0.001, 9.999)),
+                           _kw(neff=st.floats(1.0, 2.9)), _kw(bragg_wavelength_nm=st.floats(100.0, 1300.0))),
+    "soa": _kw(length=um(0.001, 9.999)),
+    "phase_modulator": st.one_of(_kw(electrode=st.sampled_from(["ac", "GSG", "rf", ""])), _kw(length=um(0.001, 9.999))),
+    "mzm": st.one_of(_kw(arm_spacing=um(1, 17.999), electrode=st.just("dc")),
+                     _kw(arm_spacing=um(60, 200), electrode=st.just("gsg"))),
+    "voa": _kw(length=um(0.001, 9.999)),
+    "amzi": st.one_of(_kw(delay_ps=st.floats(-10.0, 0.09)), _kw(ng=st.floats(1.0, 2.9))),
+    "mmi1x2": _kw(access_width=um(0.001, 0.999)),
+    "mmi2x2": _kw(width=um(3.0, 6.5)),
+    "photodiode": _kw(length=um(0.001, 9.999)),
+    "ssc": _kw(end_width=um(0.5, 2.999)),
+    "transition_deep_shallow": _kw(clear_width=um(1.0, 4.999)),
+    "transition_shallow_active": _kw(active_overlap=um(0.001, 3.999)),
+    "pad_dc": _kw(size_x=um(0.001, 6.999)),
+    "pad_gsg": _kw(pitch=um(50, 87.999)),
+}
