@@ -116,6 +116,12 @@ def test_failing_point_is_recorded_cached_and_retried_on_request(tmp_path, monke
     assert df.loc[2, "error"] == "ValueError: x=3 is cursed"
     assert list(df["square"].fillna(-1)) == [1, 4, -1, 16] and (df["seconds"] >= 0).all()
     assert (tmp_path / "out" / "plots" / "square_vs_x.png").stat().st_size > 1000
+    try:  # the Parquet copy is written where pyarrow imports (recent pyarrow wheels need numpy 2)
+        import pyarrow  # noqa: F401
+    except ImportError:
+        assert not (tmp_path / "out" / "results.parquet").exists()
+    else:
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "out" / "results.parquet"), df, check_dtype=False)
 
     # same inputs, same version: nothing recomputed, not even the failure
     s2 = run_sweep(spec, tmp_path / "out", workers=1)
@@ -139,6 +145,10 @@ def test_failing_point_is_recorded_cached_and_retried_on_request(tmp_path, monke
     ("target: {kind: nosuch}\nparameters:\n  n: {values: [1]}\n", "target.kind"),
     ("target: {kind: benchmark}\nparameter:\n  n: {values: [1]}\n", "parameter"),
     ("target: {kind: cell, pdk: sin100, name: no_such_cell}\nparameters:\n  gap: {values: [1]}\n", "target.name"),
+    ("target: {kind: cell, pdk: sin100, name: ring_resonator}\nparameters:\n  gapp: {values: [1]}\n",
+     "parameters.gapp"),
+    ("target: {kind: cell, pdk: sin100, name: ring_resonator}\nparameters:\n  gap: {values: [0.8, wide]}\n",
+     "parameters.gap.values[1]"),
 ])
 def test_cli_bad_spec_exits_2_naming_the_key_before_any_work(tmp_path, yaml_text, key):
     spec = tmp_path / "bad.yaml"
