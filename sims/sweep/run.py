@@ -64,7 +64,7 @@ def _execute(spec: SweepSpec, todo: list[tuple[str, dict]], store: Store, worker
 
 
 def run_sweep(spec_path_or_obj: "str | Path | dict | SweepSpec", out_dir: str | Path, workers: int | None = None,
-              scheduler: str | None = None, *, progress: bool = False, retry_failed: bool = False,
+              scheduler: str | None = None, *, progress: bool = True, retry_failed: bool = False,
               plots: bool = True) -> dict[str, Any]:
     """Run a sweep into ``out_dir`` and return its summary.
 
