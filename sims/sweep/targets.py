@@ -82,9 +82,8 @@ def metrics(obj: Any, prefix: str = "") -> dict[str, Any]:
         for k, v in obj.items():
             out.update(metrics(v, f"{prefix}{k}."))
         return out
-    if isinstance(obj, (list, tuple)):
-        return {prefix[:-1] or "value": [metrics(v).get("value", v) if not isinstance(v, (dict, list, tuple))
-                                         else v for v in obj]}
+    if isinstance(obj, (list, tuple)):  # kept whole: one table cell (JSON text)
+        return {prefix[:-1] or "value": [v.to_json() if hasattr(v, "to_json") else v for v in obj]}
     return {prefix[:-1] or "value": obj}
 
 
