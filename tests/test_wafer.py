@@ -26,11 +26,11 @@ from weiming.sims.wafer.stats import clopper_pearson, negbin_yield, poisson_yiel
 @pytest.mark.parametrize("model", ["poisson", "negbin"])
 def test_defect_kill_matches_closed_form(model):
     """Fraction of devices without a killer defect = exp(-D0 A) (Poisson) or (1 + D0 A/alpha)^-alpha."""
-    d0, alpha = 300.0, 1.5   # D0 A = 0.72: Poisson 0.487 vs negative binomial 0.555, well separated
-    design, process = load_config({"process": {"pdks": {"inp": {"defects": {"model": model, "d0_per_cm2": d0,
-                                                                            "alpha": alpha}}}}})
+    alpha = 1.5
+    design, process = load_config({"process": {"pdks": {"inp": {"defects": {"model": model, "alpha": alpha}}}}})
     sim = simulate_chip("client", design, process, [], 40, np.random.default_rng(5))
     area = sim.area_cm2["im"]
+    d0 = 0.72 / area   # D0 A = 0.72: Poisson 0.487 vs negative binomial 0.555, well separated
     alive = ~sim.killed("im", d0)
     expect = poisson_yield(d0, area) if model == "poisson" else negbin_yield(d0, area, alpha)
     other = negbin_yield(d0, area, alpha) if model == "poisson" else poisson_yield(d0, area)

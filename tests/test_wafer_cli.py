@@ -16,7 +16,7 @@ def test_yield_cli_json_and_files(tmp_path):
     r = runner.invoke(app, ["yield", "--seed", "1", "--wafers", "3", "--json", "--out", str(out)])
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
-    for key in ("modulator", "im", "pm", "dbr_laser", "amzi", "comb_ring"):
+    for key in ("modulator", "im", "pm", "dbr_laser", "voa", "comb_ring"):
         assert set(d["device_yield"][key]) >= {"value", "ci95"}
     assert set(d["chip_yield"]) == {"client", "server"}
     assert set(d["calibration"]["d0_per_cm2"]) >= {"value", "ci95"}

@@ -1,10 +1,15 @@
 """The yield run's configuration: the design facts (die, wafer, devices, comb
 plan) and process-model overrides, merged over the defaults and validated.
 
-A ``--config`` YAML has up to two top-level keys::
+A ``--config`` YAML has up to three top-level keys::
 
+    chips_design: path/to/build_config.yaml   # the `weiming build --config` file (optional)
     design:  {client: {die_um: [4600, 2000], devices: {im: {count: 4}}}, ...}
     process: {hierarchy: {...}, field: {...}, pdks: {inp: {defects: {model: negbin}}}}
+
+Precedence: ``design_default.yaml`` < the chips design
+(``weiming.circuits.design.load_design``, default or ``chips_design``) <
+``design``.
 
 Unknown keys, wrong types and out-of-range values raise :class:`ConfigError`
 naming the key (e.g. ``design.client.die_um``).
@@ -33,13 +38,23 @@ class _Strict(BaseModel):
 
 class DeviceDesign(_Strict):
     count: int = Field(ge=0)
-    critical_area_um2: float = Field(ge=0)
+    critical_area_um2: float | None = Field(default=None, ge=0)
+    critical_width_um: float | None = Field(default=None, ge=0)
     vpi_v: float | None = Field(default=None, gt=0)
     length_um: float | None = Field(default=None, gt=0)
     mmi_width_um: float | None = Field(default=None, gt=0)
     mmi_excess_loss_db: float | None = Field(default=None, ge=0)
     delay_ps: float | None = Field(default=None, gt=0)
     radius_um: float | None = Field(default=None, gt=0)
+
+    @property
+    def area_um2(self) -> float:
+        """Critical area: explicit, else length x critical width."""
+        if self.critical_area_um2 is not None:
+            return self.critical_area_um2
+        if self.critical_width_um is not None and self.length_um is not None:
+            return self.length_um * self.critical_width_um
+        raise ValueError("needs critical_area_um2 or length_um and critical_width_um")
 
 
 class ChipDesign(_Strict):
@@ -95,32 +110,43 @@ def _read_yaml(path: str | Path | dict | None, what: str) -> dict:
     return data
 
 
-def _design_from_circuits() -> dict:
-    """Die size and channel count from the chips engineer's design, when that API exists."""
+def _design_from_circuits(path: str | Path | None = None) -> tuple[dict, str]:
+    """The yield-relevant facts of the chips design (``weiming.circuits.design``), and where they came from."""
     try:
-        from weiming.circuits.design import load_design
+        from weiming.circuits.design import DesignError, load_design
     except ImportError:
-        return {}
+        return {}, "sims/wafer/design_default.yaml (weiming.circuits.design not importable)"
     try:
-        d = load_design(None)
-    except Exception:  # the chips module is still being built: keep our defaults
-        return {}
-    out: dict[str, Any] = {}
-    client = getattr(d, "client", None)
-    size = getattr(client, "size_um", None) or getattr(client, "die_um", None)
-    if size:
-        out.setdefault("client", {})["die_um"] = list(size)
-    return out
+        d = load_design(path)
+    except DesignError as e:
+        raise ConfigError(f"chips_design: {e}") from None
+    try:
+        n, c, s = d.network, d.client, d.server
+        facts = {
+            "comb": {"center_nm": n.center_wavelength_nm, "fsr_ghz": n.fsr_ghz, "channels": n.channels,
+                     "line_index": [n.first_line + i * n.line_step for i in range(n.channels)]},
+            "client": {"die_um": list(c.die_um), "wafer_diameter_mm": d.wafers.inp.diameter_mm,
+                       "edge_exclusion_mm": d.wafers.inp.edge_exclusion_mm, "dicing_lane_um": d.frame.dicing_lane_um,
+                       "devices": {"im": {"length_um": c.im_length_um}, "pm": {"length_um": c.pm_length_um},
+                                   "voa": {"length_um": c.voa_length_um}}},
+            "server": {"pdk": s.pdk, "die_um": list(s.die_um), "wafer_diameter_mm": d.wafers.sin.diameter_mm,
+                       "edge_exclusion_mm": d.wafers.sin.edge_exclusion_mm, "dicing_lane_um": d.frame.dicing_lane_um},
+        }
+    except AttributeError as e:  # the chips schema changed: say so in the result instead of guessing
+        return {}, f"sims/wafer/design_default.yaml (chips design schema not understood: {e})"
+    return facts, f"weiming.circuits.design.load_design({str(path) if path else 'default'}) + sims/wafer/design_default.yaml"
 
 
 def load_config(config: str | Path | dict | None = None) -> tuple[Design, dict]:
     """(validated design, merged process data) from the defaults and ``config``."""
     data = _read_yaml(config, "config")
-    unknown = set(data) - {"design", "process"}
+    unknown = set(data) - {"design", "process", "chips_design"}
     if unknown:
-        raise ConfigError(f"config: unknown key(s) {sorted(unknown)}; allowed: design, process")
+        raise ConfigError(f"config: unknown key(s) {sorted(unknown)}; allowed: chips_design, design, process")
     base = yaml.safe_load(DESIGN_DEFAULTS.read_text(encoding="utf-8"))
-    base = deep_merge(base, _design_from_circuits())
+    facts, source = _design_from_circuits(data.get("chips_design"))
+    base = deep_merge(base, facts)
+    base["source"] = source
     try:
         design = Design(**deep_merge(base, data.get("design") or {}))
     except ValidationError as e:
@@ -136,6 +162,10 @@ def load_config(config: str | Path | dict | None = None) -> tuple[Design, dict]:
                 raise ConfigError(f"design.{chip}.devices.{dn}: unknown device type; known: {sorted(DEVICES)}")
             if DEVICES[dn].pdk != c.pdk:
                 raise ConfigError(f"design.{chip}.devices.{dn}: device of PDK {DEVICES[dn].pdk} on a {c.pdk} chip")
+            try:
+                c.devices[dn].area_um2
+            except ValueError as e:
+                raise ConfigError(f"design.{chip}.devices.{dn}: {e}") from None
     if len(design.comb.line_index) != design.comb.channels:
         raise ConfigError(f"design.comb.line_index: {len(design.comb.line_index)} entries for "
                           f"{design.comb.channels} channels")

@@ -26,9 +26,8 @@ analytic, with sources:
   neff, because neff is taken at the shifted wavelength).
 - AMZI delay ``tau = ng dL / c``: ``d tau = tau d ng / ng``.
 - Ring: ``FSR = c / (ng L)``, resonance shift ``d nu = -nu d neff / ng``,
-  normal dispersion iff ``beta2 > 0`` (D2 < 0), intrinsic Q
-  ``Q_i = 2 pi ng / (lambda alpha)`` (e.g. Bogaerts et al., Laser Photonics
-  Rev. 6, 47 (2012)).
+  normal dispersion iff ``beta2 > 0`` (D2 < 0), intrinsic Q from the ring
+  model :func:`weiming.sims.ring.intrinsic_q` (``2 pi ng / (lambda alpha)``).
 """
 
 from __future__ import annotations
@@ -43,7 +42,6 @@ from weiming.sims.wafer.slab import HC_EV_UM
 from weiming.sims.wafer.surrogates import load as load_surrogate
 
 C_M_S = 299_792_458.0
-DB_PER_NEPER_POWER = 10 / np.log(10)
 VPI_BANDGAP_EXPONENT = 1.0  # assumption, see module docstring
 ER_CAP_DB = 60.0            # numerical cap of a perfectly balanced MZI (measurement floors are lower)
 
@@ -141,10 +139,13 @@ def voa(ps: ProcessSample, dev: dict, ctx: dict, n: int) -> dict[str, np.ndarray
     return {}
 
 
-def intrinsic_q(loss_db_per_m, ng, wavelength_um):
-    """Q_i = 2 pi ng / (lambda alpha), alpha the power attenuation in 1/m."""
-    alpha = np.asarray(loss_db_per_m) / DB_PER_NEPER_POWER
-    return 2 * np.pi * np.asarray(ng) / (wavelength_um * 1e-6 * alpha)
+def intrinsic_q(loss_db_per_m: np.ndarray, ng: np.ndarray, wavelength_um: float, loss0_db_per_m: float,
+                ng0: float) -> np.ndarray:
+    """Vectorised intrinsic Q: the ring model's ``Q_i = 2 pi ng / (lambda alpha)`` at the nominal point
+    (:func:`weiming.sims.ring.intrinsic_q`), scaled exactly as ``Q_i ~ ng / loss``."""
+    from weiming.sims.ring import intrinsic_q as q_ring
+
+    return q_ring(loss0_db_per_m, ng0, wavelength_um) * (np.asarray(ng) / ng0) * (loss0_db_per_m / np.asarray(loss_db_per_m))
 
 
 def comb_ring(ps: ProcessSample, dev: dict, ctx: dict, n: int) -> dict[str, np.ndarray]:
@@ -158,10 +159,11 @@ def comb_ring(ps: ProcessSample, dev: dict, ctx: dict, n: int) -> dict[str, np.n
     fsr = fsr0 * ng_design / out["ng"]
     nu0_ghz = C_M_S / (ctx["center_nm"] * 1e-9) / 1e9
     dnu = -nu0_ghz * (out["neff"] - s.nominal("neff")) / out["ng"]
-    loss = _loss_db_per_m(ps.model.pdk) * np.exp(ps.at_devices("log_loss", "ring", n))
+    loss0 = _loss_db_per_m(ps.model.pdk)
+    loss = loss0 * np.exp(ps.at_devices("log_loss", "ring", n))
     return {"fsr_error_ghz": fsr - fsr0, "beta2_ps2_per_km": out["beta2_ps2_per_km"],
             "heater_shift_ghz": np.mod(dnu, fsr),
-            "intrinsic_q": intrinsic_q(loss, out["ng"], ctx["center_nm"] * 1e-3)}
+            "intrinsic_q": intrinsic_q(loss, out["ng"], ctx["center_nm"] * 1e-3, loss0, ng0)}
 
 
 DEVICES: dict[str, DeviceModel] = {d.name: d for d in (

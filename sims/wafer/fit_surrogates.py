@@ -190,10 +190,12 @@ def main(argv: list[str] | None = None) -> None:
                     help="solver for surrogates that support it (others use eim)")
     ap.add_argument("--only", action="append", help="fit only this surrogate (repeatable)")
     ap.add_argument("--out", type=Path, default=HERE)
+    ap.add_argument("--n-train", type=int, default=None, help="training points (default: 4x the coefficients)")
+    ap.add_argument("--n-test", type=int, default=32, help="held-out points")
     a = ap.parse_args(argv)
     for name in a.only or list(SURROGATES):
         solver = a.solver if a.solver in SURROGATES[name][2] else "eim"
-        d = fit(name, solver)
+        d = fit(name, solver, n_train=a.n_train, n_test=a.n_test)
         atomic_write_text(a.out / f"{name}.json", json.dumps(d, indent=1) + "\n")
         errs = {k: f"rms {v['heldout_rms']:.2e} max {v['heldout_max_abs']:.2e}" for k, v in d["outputs"].items()}
         print(f"{name} ({solver}, {d['n_train']} train / {d['n_test']} held-out): {errs}")

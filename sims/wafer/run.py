@@ -111,7 +111,7 @@ def simulate_chip(kind: str, design: Design, process: dict, specs: list[Spec], w
                        dicing_lane_um=cd.dicing_lane_um)
     model = process_model(cd.pdk, process)
     ps = sample_process(model, layout, wafers, rng)
-    sim = ChipSim(kind, cd, layout, model, ps, _ctx(design, layout), [s for s in specs if s.device in cd.devices])
+    sim = ChipSim(kind, cd, layout, model, ps, _ctx(design, layout), [s for s in specs if s.device in cd.devices and cd.devices[s.device].count > 0])
     sim.metrics, sim.spec_pass, sim.param_pass = _evaluate(sim)
     if model.defect_model == "negbin":
         sim.g = rng.gamma(model.alpha, 1.0 / model.alpha, size=ps.shape)
@@ -119,7 +119,7 @@ def simulate_chip(kind: str, design: Design, process: dict, specs: list[Spec], w
         sim.g = np.ones(ps.shape)
     for name in sim.param_pass:
         sim.u[name] = rng.random(sim.param_pass[name].shape)
-        sim.area_cm2[name] = cd.devices[name].critical_area_um2 * 1e-8
+        sim.area_cm2[name] = cd.devices[name].area_um2 * 1e-8
     return sim
 
 
@@ -277,9 +277,11 @@ def run_yield(config: str | Path | dict | None = None, specs: str | Path | dict 
         "pareto": {k: _pareto(s, d0[k]["hat"]) for k, s in sims.items()},
         "metrics": {dev: {m: _metric_stats(v) for m, v in ms.items()} for s in sims.values()
                     for dev, ms in s.metrics.items()},
+        "design_source": design.source,
         "design": {k: {"pdk": s.design.pdk, "die_um": list(s.design.die_um),
                        "wafer_diameter_mm": s.design.wafer_diameter_mm, "sites_per_wafer": s.layout.n_sites,
-                       "devices": {d: v.count for d, v in s.design.devices.items()}} for k, s in sims.items()},
+                       "devices": {d: {"count": v.count, "critical_area_um2": _r(v.area_um2)}
+                                   for d, v in s.design.devices.items()}} for k, s in sims.items()},
         "process": {k: describe(s.model) for k, s in sims.items()},
         "surrogates": _surrogate_errors(),
         "note": NOTE,
