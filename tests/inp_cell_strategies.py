@@ -29,7 +29,7 @@ def _kw(**fields: st.SearchStrategy) -> st.SearchStrategy[dict]:
 VALID: dict[str, st.SearchStrategy[dict]] = {
     "straight": st.one_of(
         _kw(length=um(1, 2000), cross_section=st.just("deep"), width=w_um(1.0, 5.0)),
-        _kw(length=um(1, 2000), cross_section=st.sampled_from(["shallow", "active"]), width=w_um(1.0, 6.0))),
+        _kw(length=um(4, 2000), cross_section=st.sampled_from(["shallow", "active"]), width=w_um(1.0, 6.0))),
     "bend_euler": st.one_of(
         _kw(radius=um(75, 300), angle=st.sampled_from([90.0, -90.0, 45.0, 180.0]), p=st.sampled_from([0.2, 0.5, 1.0]),
             cross_section=st.just("deep")),

@@ -289,6 +289,7 @@ INVALID = [
     ("mmi2x2", {"width": 5.0}, "DEEP.S.1"),
     ("mmi1x2", {"access_width": 0.8}, "DEEP.W.1"),
     ("transition_shallow_active", {"active_overlap": 2.0}, "ACT.W.1"),
+    ("straight", {"length": 3.0, "cross_section": "active"}, "ACT.W.1"),
     ("pad_gsg", {"pitch": 85.0}, "PAD.S.1"),
     ("pad_dc", {"size_x": 4.0}, "PAD.W.1"),
     ("ssc", {"end_width": 2.0}, "end_width"),

@@ -22,11 +22,22 @@ def check_xs(param: str, name: str, width: float | None, wparam: str = "width") 
     return float(w)
 
 
+def check_clad_length(param: str, value: float, cross_section: str) -> None:
+    """A cross-section's cladding (ACTIVE island of ``active``) is as long as the
+    guide: keep it at least its layer's minimum width (ACT.W.1)."""
+    for lay, _ in cm.tech().xs(cross_section).cladding:
+        r = cm.tech().rule("width", lay)
+        if r is not None and value < r.value - 1e-9:
+            raise DesignRuleError(f"{param}={value:.4g} um makes the {lay} island of cross-section {cross_section} "
+                                  f"shorter than the minimum width {r.value:.2f} um of layer {lay} (rule {r.name})")
+
+
 @register("inp")
 def straight(length: float = 10.0, cross_section: str = "deep", width: float | None = None) -> gf.Component:
     """Straight ridge waveguide ``length`` um on ``cross_section`` (deep/shallow/active)."""
     cm.length("length", length, hi=20_000.0)
     w = check_xs("cross_section", cross_section, width)
+    check_clad_length("length", length, cross_section)
     c = gf.path.extrude(gf.path.straight(length), cm.xs(cross_section, w))
     c.info["length"] = float(length)
     c.info["width"] = w
@@ -66,6 +77,7 @@ def taper(length: float = 50.0, width1: float = 1.5, width2: float = 3.0,
     cm.length("length", length, lo=1.0, hi=5000.0)
     check_xs("cross_section", cross_section, width1, "width1")
     check_xs("cross_section", cross_section, width2, "width2")
+    check_clad_length("length", length, cross_section)
     x = cm.tech().xs(cross_section)
     cm.taper_angle("length", length, width1, width2, x.layer)
     c = gf.Component()
