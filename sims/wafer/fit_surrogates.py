@@ -184,6 +184,35 @@ def fit(name: str, solver: str = "eim", n_train: int | None = None, n_test: int 
             "outputs": outputs}
 
 
+def validate_vs_mpb(name: str, path: Path | None = None) -> dict:
+    """Compare a stored surrogate with the full-vector mode solver at the nominal point and at +2 sigma
+    of width and of thickness (the two deviations the mode solver can take): values and sensitivities."""
+    from weiming.sims.modes import solve_modes
+    from weiming.sims.wafer.surrogates import load
+
+    pdk, xs, _, _ = SURROGATES[name]
+    s = load(name)
+    from weiming.pdk import get_tech
+
+    tech = get_tech(pdk)
+    w0, t0 = tech.xs(xs).width, tech.layer_stack["core"].thickness
+    sig = {k: process_model(pdk).params[k].sigma for k in ("core_thickness_um", "width_bias_um")}
+    points = {"nominal": {}, "thickness_+2sigma": {"core_thickness_um": 2 * sig["core_thickness_um"]},
+              "width_+2sigma": {"width_bias_um": 2 * sig["width_bias_um"]}}
+    rows = {}
+    for label, d in points.items():
+        m = solve_modes(pdk, xs, WL_UM, width=w0 + d.get("width_bias_um", 0.0),
+                        thickness=t0 + d.get("core_thickness_um", 0.0))[0]
+        sur = s(**d)
+        rows[label] = {"mpb": {"neff": m.neff, "ng": m.ng},
+                       "surrogate": {"neff": float(sur["neff"]), "ng": float(sur["ng"])}}
+    sens = {}
+    for label in ("thickness_+2sigma", "width_+2sigma"):
+        sens[label] = {src: {k: rows[label][src][k] - rows["nominal"][src][k] for k in ("neff", "ng")}
+                       for src in ("mpb", "surrogate")}
+    return {"solver": "mpb (weiming.sims.modes.solve_modes)", "points": rows, "change_from_nominal": sens}
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--solver", default="eim", choices=["eim", "mpb"],
@@ -192,7 +221,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=HERE)
     ap.add_argument("--n-train", type=int, default=None, help="training points (default: 4x the coefficients)")
     ap.add_argument("--n-test", type=int, default=32, help="held-out points")
+    ap.add_argument("--validate", action="store_true",
+                    help="only add a comparison with the mode solver to the stored JSON (no refit)")
     a = ap.parse_args(argv)
+    if a.validate:
+        for name in a.only or list(SURROGATES):
+            path = a.out / f"{name}.json"
+            d = json.loads(path.read_text())
+            d["validation_vs_mode_solver"] = validate_vs_mpb(name)
+            atomic_write_text(path, json.dumps(d, indent=1) + "\n")
+            print(name, json.dumps(d["validation_vs_mode_solver"]["change_from_nominal"]))
+        return
     for name in a.only or list(SURROGATES):
         solver = a.solver if a.solver in SURROGATES[name][2] else "eim"
         d = fit(name, solver, n_train=a.n_train, n_test=a.n_test)
