@@ -152,6 +152,10 @@ def test_spec_errors_name_the_key(tmp_path):
         load_specs({"specs": [{"device": "im", "metric": "vpi_v", "bound": 4}]})
     with pytest.raises(ConfigError, match=r"design.client.die_um"):
         load_config({"design": {"client": {"die_um": [0, 2000]}}})
+    with pytest.raises(ConfigError, match=r"process.hierachy: unknown key"):
+        load_config({"process": {"hierachy": {"wafer": 0.5}}})
+    with pytest.raises(ConfigError, match=r"process: .*sum to 1"):
+        load_config({"process": {"hierarchy": {"wafer": 0.9}}})
     p = tmp_path / "bad.yaml"
     p.write_text("specs: [unclosed\n")
     with pytest.raises(ConfigError, match="not valid YAML"):

@@ -169,8 +169,31 @@ def load_config(config: str | Path | dict | None = None) -> tuple[Design, dict]:
     if len(design.comb.line_index) != design.comb.channels:
         raise ConfigError(f"design.comb.line_index: {len(design.comb.line_index)} entries for "
                           f"{design.comb.channels} channels")
-    try:
-        process = load_defaults(data.get("process") or {})
-    except Exception as e:  # pragma: no cover - YAML of the defaults is ours
-        raise ConfigError(f"process: {e}") from None
+    over = data.get("process") or {}
+    _check_keys(over, load_defaults(), "process")
+    process = load_defaults(over)
+    from weiming.sims.wafer.process import process_model
+
+    for chip in ("client", "server"):
+        pdk = getattr(design, chip).pdk
+        if pdk not in process["pdks"]:
+            raise ConfigError(f"process.pdks.{pdk}: no process model for PDK {pdk} (have {sorted(process['pdks'])})")
+        try:
+            process_model(pdk, process)
+        except (ValueError, KeyError, TypeError) as e:
+            raise ConfigError(f"process: {e}") from None
     return design, process
+
+
+def _check_keys(over: Any, base: Any, prefix: str) -> None:
+    """Every key of the override must exist in the defaults (typos are errors, not silently ignored)."""
+    if not isinstance(over, dict):
+        if isinstance(base, dict):
+            raise ConfigError(f"{prefix}: expected a mapping, got {over!r}")
+        return
+    if not isinstance(base, dict):
+        raise ConfigError(f"{prefix}: expected a value, got a mapping")
+    for k, v in over.items():
+        if k not in base:
+            raise ConfigError(f"{prefix}.{k}: unknown key; known: {sorted(base)}")
+        _check_keys(v, base[k], f"{prefix}.{k}")
