@@ -213,3 +213,27 @@ def test_amzi_delay_error_spread_matches_linear_propagation():
     expect = 100.0 * std_ng / s.nominal("ng")
     # 20 wafers: the wafer-level share (35 % of the variance) is estimated from 20 draws -> ~6 % s.e. on the std; the field sampled at the sites carries slightly less than its share, so allow 20 %
     assert r["metrics"]["amzi"]["delay_error_ps"]["std"] == pytest.approx(expect, rel=0.2)
+
+
+def test_eim_surrogates_agree_with_mode_solver():
+    """The stored comparison of each EIM surrogate with the full-vector mode solver (written by
+    ``fit_surrogates --validate`` on the same coefficients): nominal neff/ng within 0.1 %, the change
+    over +2 sigma of width and thickness within 20 % (EIM is a separable approximation)."""
+    from weiming.sims.wafer.fit_surrogates import SURROGATES
+    from weiming.sims.wafer.surrogates import load
+
+    checked = 0
+    for name in SURROGATES:
+        s = load(name)
+        v = s.meta.get("validation_vs_mode_solver")
+        if s.meta["solver"] != "eim" or not v or "points" not in v:
+            continue
+        nom = v["points"]["nominal"]
+        for k in ("neff", "ng"):
+            assert nom["surrogate"][k] == pytest.approx(s.nominal(k), abs=1e-9)  # validated these coefficients
+            assert nom["surrogate"][k] == pytest.approx(nom["mpb"][k], rel=1e-3), (name, k)
+        for label, ch in v["change_from_nominal"].items():
+            for k in ("neff", "ng"):
+                assert ch["surrogate"][k] == pytest.approx(ch["mpb"][k], rel=0.2, abs=2e-4), (name, label, k)
+        checked += 1
+    assert checked >= 1

@@ -201,8 +201,12 @@ def validate_vs_mpb(name: str, path: Path | None = None) -> dict:
               "width_+2sigma": {"width_bias_um": 2 * sig["width_bias_um"]}}
     rows = {}
     for label, d in points.items():
-        m = solve_modes(pdk, xs, WL_UM, width=w0 + d.get("width_bias_um", 0.0),
-                        thickness=t0 + d.get("core_thickness_um", 0.0))[0]
+        modes = solve_modes(pdk, xs, WL_UM, width=w0 + d.get("width_bias_um", 0.0),
+                            thickness=t0 + d.get("core_thickness_um", 0.0))
+        if not modes:
+            return {"solver": "mpb (weiming.sims.modes.solve_modes)",
+                    "error": f"the mode solver returned no guided mode for {pdk}/{xs} at {label}"}
+        m = modes[0]
         sur = s(**d)
         rows[label] = {"mpb": {"neff": m.neff, "ng": m.ng},
                        "surrogate": {"neff": float(sur["neff"]), "ng": float(sur["ng"])}}

@@ -12,13 +12,8 @@ Sources: fundamental-mode dispersion relation of the asymmetric slab,
 ``(n2/n_i)^2`` (TM) (D. Marcuse, *Theory of Dielectric Optical Waveguides*,
 2nd ed., Academic Press 1991, ch. 1; K. Okamoto, *Fundamentals of Optical
 Waveguides*, 2nd ed., 2006, sec. 2.1); EIM: Okamoto sec. 2.2 / Marcatili-type
-separation. The guiding-layer index of InGaAsP lattice-matched to InP uses
-``n = 3.1 + 0.46 y`` (infrared index, Goldberg & Schmidt, *Handbook Series on
-Semiconductor Parameters* vol. 2, 1999, via the Ioffe NSM database) with the
-As fraction ``y`` from ``Eg = 1.35 - 0.72 y + 0.12 y^2`` eV (Nahory et al.,
-Appl. Phys. Lett. 33, 659 (1978)); its wavelength dispersion is taken as that
-of InP (Pettit & Turner) -- assumption, the near-gap dispersion of the
-quaternary is neglected.
+separation. The guiding-layer (InGaAsP) index as a function of its bandgap
+wavelength comes from the PDK's material model :mod:`weiming.pdk.quaternary`.
 """
 
 from __future__ import annotations
@@ -26,9 +21,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import brentq
 
-from weiming.pdk.materials import get_material
-
-HC_EV_UM = 1.23984198  # h c in eV um
+from weiming.pdk.quaternary import HC_EV_UM  # noqa: F401  (re-exported for the device models)
 
 
 def slab_neff(n_sub: float, n_core: float, n_cov: float, d_um: float, wavelength_um: float,
@@ -74,12 +67,11 @@ def slab_confinement(n_sub: float, n_core: float, n_cov: float, d_um: float, wav
 
 
 def quaternary_index(wavelength_um: float, lambda_g_um: float) -> float:
-    """Index of InGaAsP lattice-matched to InP with bandgap wavelength ``lambda_g_um``."""
-    eg = HC_EV_UM / lambda_g_um
-    # 0.12 y^2 - 0.72 y + (1.35 - Eg) = 0, the root in [0, 1]
-    y = (0.72 - np.sqrt(0.72**2 - 4 * 0.12 * (1.35 - eg))) / (2 * 0.12)
-    inp = get_material("inp")
-    return float(inp.n(wavelength_um) + 0.46 * y + (3.1 - inp.n(1.55)))
+    """Index of InGaAsP lattice-matched to InP with bandgap wavelength ``lambda_g_um``
+    (the PDK's model, :mod:`weiming.pdk.quaternary`: Broberg & Lindgren 1984)."""
+    from weiming.pdk import quaternary
+
+    return float(quaternary.index(wavelength_um, quaternary.y_from_lambda_g(lambda_g_um)))
 
 
 def eim_neff(regions: list[tuple[list[float], list[float]]], width_um: float, wavelength_um: float) -> float:
