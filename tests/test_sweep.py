@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import weiming
+import weiming.sims.sweep
 from weiming.cli import app
 from weiming.sims.sweep import SpecError, plan, run_sweep
 from weiming.sims.sweep.builtin import cpu_benchmark
@@ -199,3 +200,11 @@ def test_ring_spectrum_target_matches_textbook_formulas():
     assert o["regime"] == ("over" if 0.002 > 1 - a2 else "under")
     bad = run_point({"kind": "ring_spectrum", "loss_db_per_m": 1.7, "ng": 1.6}, {"radius_um": 760.0})
     assert bad["status"] == "error" and "exactly one of kappa2 and gap_um" in bad["error"]
+
+
+@pytest.mark.parametrize("example", sorted((Path(weiming.sims.sweep.__file__).parent / "examples").glob("*.yaml")),
+                         ids=lambda p: p.name)
+def test_shipped_examples_are_valid_specs(example):
+    spec, points = plan(example)
+    n = {"ring_gap.yaml": 6, "strip_width_lhs.yaml": 12, "ring_coupling.yaml": 13}[example.name]
+    assert len(points) == n
