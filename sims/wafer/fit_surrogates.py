@@ -234,7 +234,8 @@ def main(argv: list[str] | None = None) -> None:
             d = json.loads(path.read_text())
             d["validation_vs_mode_solver"] = validate_vs_mpb(name)
             atomic_write_text(path, json.dumps(d, indent=1) + "\n")
-            print(name, json.dumps(d["validation_vs_mode_solver"]["change_from_nominal"]))
+            v = d["validation_vs_mode_solver"]
+            print(name, json.dumps(v.get("change_from_nominal", v)))
         return
     for name in a.only or list(SURROGATES):
         solver = a.solver if a.solver in SURROGATES[name][2] else "eim"
