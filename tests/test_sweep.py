@@ -208,3 +208,12 @@ def test_shipped_examples_are_valid_specs(example):
     spec, points = plan(example)
     n = {"ring_gap.yaml": 6, "strip_width_lhs.yaml": 12, "ring_coupling.yaml": 13}[example.name]
     assert len(points) == n
+
+
+def test_yaml_exponent_floats_are_numbers(tmp_path):
+    """PyYAML alone reads ``30.03e9`` as a string (YAML 1.1); a spec must read it as 3.003e10."""
+    p = tmp_path / "s.yaml"
+    p.write_text("target: {kind: ring_spectrum, loss_db_per_m: 1.7, ng: 1.6}\n"
+                 "parameters:\n  radius_um: [1e3, 2.5e+2]\n  kappa2: [1e-3]\n")
+    _, points = plan(p)
+    assert points == [{"radius_um": 1000.0, "kappa2": 0.001}, {"radius_um": 250.0, "kappa2": 0.001}]
