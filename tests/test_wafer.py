@@ -175,6 +175,9 @@ def test_default_run_done_when_and_deterministic():
     assert r1["chip_yield"]["client"]["value"] < mod["value"] ** 5
     cal = r1["calibration"]["d0_per_cm2"]
     assert cal["ci95"][0] < cal["value"] < cal["ci95"][1]
+    pred = r1["predictions"]["client_chip_yield_vs_critical_area_scale"]
+    assert pred["1"]["value"] == r1["chip_yield"]["client"]["value"]
+    assert pred["0.5"]["value"] > pred["1"]["value"] > pred["2"]["value"] > pred["4"]["value"]
     r2 = run_yield(seed=1, sensitivity=False)
     assert json.dumps(r1, sort_keys=True) == json.dumps(r2, sort_keys=True)
     r3 = run_yield(seed=2, wafers=5, sensitivity=False)
