@@ -69,7 +69,9 @@ def _fd_slab(indices, thicknesses_um, wavelength_um, pol, num_modes, clad, dx) -
         cum = np.r_[0.0, np.cumsum(values * np.diff(edges))]
         return (np.interp(b, edges, cum) - np.interp(a, edges, cum)) / (b - a)
 
-    xf = np.arange(0.0, edges[-1] + dx / 2, dx)  # cell faces
+    # cell faces; a whole number of cells so the grid is mirror-symmetric like the (symmetric) structures
+    xf = np.linspace(0.0, edges[-1], int(math.ceil(edges[-1] / dx)) + 1)
+    dx = xf[1] - xf[0]
     k0 = 2 * math.pi / wavelength_um
     if pol == "TE":  # E'' + k0^2 n^2 E = beta^2 E, eps averaged over each cell (E tangential)
         eps = cell_mean(eps_l, xf[:-1], xf[1:])
