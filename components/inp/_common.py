@@ -18,22 +18,22 @@ from weiming.pdk.tech import Technology
 
 # --- physical defaults ------------------------------------------------------
 #: Effective index (TE0) at 1549.78 nm of the 2 um shallow Q(1.25) ridge that
-#: carries the DBR gratings. Source: weiming.sims.modes (MPB, the PDK layer
-#: stack and etch depths, default numerics: resolution 30/um),
-#: ``solve_modes("inp", "shallow", 1.54978, width=2.0)[0].neff`` = 3.25091.
-#: Cross-check: the three-layer slab InP / 0.5 um Q(1.25) / InP (n_InP 3.165,
-#: Pettit & Turner 1965; n_Q 3.36, Broberg & Lindstrom, J. Appl. Phys. 55,
-#: 3376 (1984)) gives 3.266, an upper bound (no lateral confinement). Frozen as
-#: a constant so the GDS does not depend on solver versions; the tests compare
-#: it with the solver when meep is installed.
-NEFF_SHALLOW = 3.25091
+#: carries the DBR gratings. Source: weiming.sims.modes (MPB on the PDK layer
+#: stack and shallow etch depth, materials InP (Pettit & Turner 1965) and
+#: Q(1.25) from weiming.pdk.quaternary, default numerics: 30 px/um), solved
+#: 2026-11-26: 3.25398. Cross-check: the three-layer slab InP / 0.5 um Q(1.25)
+#: / InP (n_Q 3.36, Broberg & Lindstrom, J. Appl. Phys. 55, 3376 (1984))
+#: gives 3.266, an upper bound (no lateral confinement). Frozen as a constant
+#: so the GDS does not depend on solver versions; tests compare the two.
+NEFF_SHALLOW = 3.25398
 #: Slab effective index of the guiding layer (slab model above), the ``n_r``
 #: of the MMI self-imaging length.
 N_SLAB = 3.266
 #: Group index of the 1.5 um deep ridge at 1549.78 nm, material dispersion
-#: included. Source: weiming.sims.modes (MPB),
-#: ``solve_modes("inp", "deep", 1.54978)[0].ng`` = 3.4358.
-NG_DEEP = 3.4358
+#: included. Source: weiming.sims.modes (MPB, as above),
+#: ``solve_modes("inp", "deep", 1.54978)[0].ng`` = 3.7056 (generic InP deep
+#: ridges are commonly quoted at ng ~ 3.6-3.7).
+NG_DEEP = 3.7056
 #: Index of the BCB planarisation cladding the deep ridge sides (Dow Cyclotene
 #: 3000 datasheet, 1.535 at 1550 nm), used for the MMI effective width.
 N_BCB = 1.535

@@ -123,6 +123,7 @@ def dbr_laser(bragg_wavelength_nm: float = 1549.78, neff: float = cm.NEFF_SHALLO
         period_nm=round(period_nm, 6),
         mean_period_nm={k: round(g["mean_period_nm"], 6) for k, g in gratings.items()},
         fit_period_nm={k: round(g["fit_period_nm"], 6) for k, g in gratings.items()},
+        bragg_wavelength_drawn_nm={k: round(2 * neff * g["fit_period_nm"], 4) for k, g in gratings.items()},
         n_periods={k: g["n_periods"] for k, g in gratings.items()},
         back_grating_length_um=gratings["back_grating"]["length_nm"] / 1000,
         front_grating_length_um=gratings["front_grating"]["length_nm"] / 1000,
