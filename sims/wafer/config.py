@@ -153,6 +153,8 @@ def load_config(config: str | Path | dict | None = None) -> tuple[Design, dict]:
         raise ConfigError(_fmt(e, "design")) from None
     for chip in ("client", "server"):
         c = getattr(design, chip)
+        if not any(d.count > 0 for d in c.devices.values()):
+            raise ConfigError(f"design.{chip}.devices: at least one device needs count >= 1")
         from weiming.pdk import names
         if c.pdk not in names():
             raise ConfigError(f"design.{chip}.pdk: unknown PDK {c.pdk!r}; known: {names()}")

@@ -117,7 +117,8 @@ def simulate_chip(kind: str, design: Design, process: dict, specs: list[Spec], w
                        dicing_lane_um=cd.dicing_lane_um)
     model = process_model(cd.pdk, process)
     ps = sample_process(model, layout, wafers, rng)
-    sim = ChipSim(kind, cd, layout, model, ps, _ctx(design, layout), [s for s in specs if s.device in cd.devices and cd.devices[s.device].count > 0])
+    placed = {d for d, v in cd.devices.items() if v.count > 0}
+    sim = ChipSim(kind, cd, layout, model, ps, _ctx(design, layout), [s for s in specs if s.device in placed])
     sim.metrics, sim.spec_pass, sim.param_pass = _evaluate(sim)
     if model.defect_model == "negbin":
         sim.g = rng.gamma(model.alpha, 1.0 / model.alpha, size=ps.shape)
@@ -245,6 +246,11 @@ def run_yield(config: str | Path | dict | None = None, specs: str | Path | dict 
     calib: dict[str, Any]
     d0 = {k: {"hat": s.model.d0_per_cm2, "lo": s.model.d0_per_cm2, "hi": s.model.d0_per_cm2} for k, s in sims.items()}
     if observed is not None:
+        if not any(t in sims["client"].param_pass for t in dv.MODULATOR_TYPES):
+            from weiming.sims.wafer.config import ConfigError
+
+            raise ConfigError(f"observed={observed}: calibration needs modulators ({', '.join(dv.MODULATOR_TYPES)}) "
+                              "on the client chip")
         cal = calibrate_client(sims["client"], tuple(observed))
         d0["client"] = {"hat": cal.value, "lo": cal.ci95[0], "hi": cal.ci95[1]}
         calib = {"d0_per_cm2": {k: (_r(v) if isinstance(v, float) else v) for k, v in cal.to_json().items()}}
@@ -260,8 +266,8 @@ def run_yield(config: str | Path | dict | None = None, specs: str | Path | dict 
         dp = {sc: sim.device_pass(d0[kind][sc]) for sc in ("hat", "lo", "hi")}
         for dev in sim.param_pass:
             device_yield[dev] = _entry({sc: dp[sc][dev] for sc in dp})
-        if kind == "client":
-            mods = [t for t in dv.MODULATOR_TYPES if t in sim.param_pass]
+        mods = [t for t in dv.MODULATOR_TYPES if t in sim.param_pass]
+        if kind == "client" and mods:
             device_yield["modulator"] = _entry({sc: np.concatenate([dp[sc][t] for t in mods], axis=-1) for sc in dp})
         cp = {sc: np.logical_and.reduce([p.all(axis=-1) for p in dp[sc].values()]) for sc in dp}
         chip_yield[kind] = _entry(cp)
@@ -270,7 +276,8 @@ def run_yield(config: str | Path | dict | None = None, specs: str | Path | dict 
                              "good_chips_per_wafer_p2_5_p97_5": [int(np.percentile(good, 2.5)),
                                                                  int(np.percentile(good, 97.5))]}
     bar.update(1)
-    device_yield = {"modulator": device_yield.pop("modulator"), **dict(sorted(device_yield.items()))}
+    mod = {"modulator": device_yield.pop("modulator")} if "modulator" in device_yield else {}
+    device_yield = {**mod, **dict(sorted(device_yield.items()))}
 
     result: dict[str, Any] = {
         "seed": int(seed), "wafers": int(wafers),
