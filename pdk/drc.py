@@ -11,6 +11,16 @@ cell once however often it is placed; ``deep=False`` flattens first (same
 counts, for comparison and benchmarks). Markers lying entirely inside
 DRC_EXCLUDE shapes are dropped. Counts are flat (one per placed marker);
 examples are marker centres in um.
+
+Conventions (see :mod:`weiming.pdk.drc_checks`): corners are judged by the
+angle rule, not by width (a width marker formed by two edges meeting at a
+vertex is dropped; edges at the layer's minimum angle or more, else 80 deg,
+are not width-checked against each other); a separation also flags overlaps;
+an enclosure also flags inner shapes sticking out; the grid rule checks every
+mask layer; the radius rule estimates the curvature of polygon edges from
+their vertices (method and resolution in :mod:`weiming.pdk.drc_radius`).
+Annotation layers (PORT, PORTE, TEXT, FLOORPLAN, DRC_EXCLUDE) get no
+geometric checks; text labels are never checked.
 """
 
 from __future__ import annotations
@@ -25,13 +35,11 @@ from typing import Any
 import klayout.db as kdb
 import klayout.rdb as rdb_mod
 
-from weiming.pdk.drc_checks import CHECKS, GEOMETRIC_KINDS, NON_MASK_LAYERS, Context, Markers
+from weiming.pdk.drc_checks import CHECKS, GEOMETRIC_KINDS, NON_MASK_LAYERS, Context, DrcInputError, Markers
+
+__all__ = ["run_drc", "DrcResult", "Violation", "DrcInputError"]
 
 MAX_EXAMPLES = 5
-
-
-class DrcInputError(ValueError):
-    """The layout cannot be checked: missing or unreadable file, empty layout, unknown PDK."""
 
 
 @dataclass(frozen=True)

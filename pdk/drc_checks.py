@@ -24,6 +24,10 @@ Markers = Union[kdb.EdgePairs, kdb.Region]
 NON_MASK_LAYERS = frozenset({"PORT", "PORTE", "TEXT", "FLOORPLAN", "DRC_EXCLUDE"})
 
 
+class DrcInputError(ValueError):
+    """The layout cannot be checked: missing or unreadable file, empty layout, unknown PDK, bad database unit."""
+
+
 @dataclass
 class Context:
     """What the checks need: layout, top cell, technology and deep/flat mode."""
@@ -132,11 +136,16 @@ def check_area(ctx: Context, rule: Rule) -> list[Markers]:
 
 def check_grid(ctx: Context, rule: Rule) -> list[Markers]:
     """Off-grid vertices on every mask layer of the PDK (and on unknown layers)."""
-    g = ctx.dbu_len(rule.value)
-    if g <= 1 or abs(g * ctx.dbu - rule.value) > 1e-9:
-        if abs(g * ctx.dbu - rule.value) > 1e-9:
-            raise ValueError(f"rule {rule.name}: grid {rule.value} um is not a multiple of the database unit {ctx.dbu} um")
-        return []  # every vertex is on a 1-dbu grid by construction
+    ratio = rule.value / ctx.dbu
+    if ratio < 1.0:  # database unit coarser than the grid: on grid if it is a multiple of it
+        if abs(1 / ratio - round(1 / ratio)) > 1e-6:
+            raise DrcInputError(f"database unit {ctx.dbu} um is not a multiple of the {rule.value} um grid (rule {rule.name})")
+        return []
+    if abs(ratio - round(ratio)) > 1e-6:
+        raise DrcInputError(f"grid {rule.value} um (rule {rule.name}) is not a multiple of the database unit {ctx.dbu} um")
+    g = int(round(ratio))
+    if g == 1:
+        return []  # every vertex lies on a 1-dbu grid by construction
     out = []
     for gds in _mask_layers(ctx):
         out.append(ctx.region_of(gds).grid_check(g, g))

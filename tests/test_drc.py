@@ -270,6 +270,17 @@ def test_component_input() -> None:
     assert [v.rule for v in res.violations] == ["WG.W.1"]
 
 
+def test_database_unit_versus_grid() -> None:
+    tech = get_tech("inp")
+    coarse = Builder(tech, dbu=0.005)  # 5 nm database unit: every vertex is on the 1 nm grid
+    coarse.box("DEEP", 0, 0, 2, 20)
+    assert run_drc(coarse.ly, "inp").clean
+    odd = Builder(tech, dbu=0.0003)  # 1 nm is not a multiple of 0.3 nm: cannot check the grid
+    odd.box("DEEP", 0, 0, 2, 20)
+    with pytest.raises(DrcInputError, match="database unit"):
+        run_drc(odd.ly, "inp")
+
+
 def test_bad_inputs(tmp_path) -> None:
     with pytest.raises(DrcInputError, match="not found"):
         run_drc(tmp_path / "missing.gds", "sin100")
