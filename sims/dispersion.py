@@ -1,0 +1,248 @@
+"""Waveguide dispersion and ring-resonator dispersion (FSR, D1, D2, Dint).
+
+Method
+------
+1. ``dispersion_curve``: neff(lambda) of the fundamental mode at every
+   wavelength of a sweep, all on ONE fixed MPB grid (:class:`MpbWaveguide`),
+   material dispersion through the Sellmeier models at each wavelength,
+   each solve warm-started from the previous one. Then
+   ``ng = n - lambda dn/dlambda``, ``D = -(lambda/c) d2n/dlambda2`` and
+   ``beta2 = -lambda^2 D / (2 pi c)`` by second-order finite differences.
+2. ``ring_dispersion``: the bent mode (conformal transformation at radius R,
+   neff referred to R) on a few wavelengths around the centre, a polynomial
+   n(lambda) through them, and the resonances from the resonance condition
+   ``neff(f) 2 pi R = m c / f`` solved for every m = m0 + mu, |mu| <= N. A cubic
+   fit of f(mu) gives D1/2pi (the FSR) and D2/2pi; Dint(mu) = f_mu - f_0 -
+   mu D1/2pi. D2 > 0 is anomalous dispersion, D2 < 0 normal.
+   For a target FSR, R = c / (2 pi ng FSR) with the straight ng, refined until
+   the computed FSR matches the target (the bent neff(lambda) is recomputed if
+   R moves by more than 1 %).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from weiming.sims.cache import cached
+from weiming.sims.modes import (
+    ModeSolverInputError,
+    MpbWaveguide,
+    _check_radius,
+    _check_wavelength,
+    default_numerics,
+    group_index,
+    xs_geometry,
+)
+
+C_M_S = 299_792_458.0
+#: Centre wavelength of the seed network's comb pump (1549.78 nm), um.
+CENTER_UM = 1.54978
+
+
+@dataclass
+class DispersionCurve:
+    """neff, ng, D (ps/nm/km) and beta2 (ps^2/km) of the fundamental mode vs wavelength (um)."""
+
+    wavelengths_um: list[float]
+    neff: list[float]
+    ng: list[float]
+    d_ps_nm_km: list[float]
+    beta2_ps2_km: list[float]
+    radius_um: float | None = None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _neff_sweep(pdk, xs, wavelengths, width, thickness, radius_um, resolution, progress) -> list[float]:
+    geom = xs_geometry(pdk, xs, width=width, thickness=thickness)
+    eng = MpbWaveguide(geom, default_numerics(pdk, resolution), radius_um=radius_um, num_bands=1)
+    order = np.argsort(np.abs(np.asarray(wavelengths) - np.mean(wavelengths)))  # from the centre out
+    neff = {}
+    it = order
+    if progress:
+        from tqdm import tqdm
+
+        it = tqdm(order, desc=f"MPB {pdk}/{xs}", unit="wl", leave=False)
+    for i in it:
+        wl = wavelengths[i]
+        known = sorted(neff.items(), key=lambda kv: abs(kv[0] - wl))[:2]
+        guess = None
+        if len(known) == 2 and known[0][0] != known[1][0]:  # linear extrapolation from the two nearest
+            (w0, n0), (w1, n1) = known
+            guess = [n0 + (n1 - n0) / (w1 - w0) * (wl - w0)]
+        elif known:
+            guess = [known[0][1]]
+        neff[wl] = eng.solve(wl, guess)[0]["neff"]
+    return [neff[w] for w in wavelengths]
+
+
+def neff_sweep(pdk: str, xs: str, wavelengths_um, *, width=None, thickness=None, radius_um=None,
+               resolution=None, progress: bool = False) -> np.ndarray:
+    """neff of the fundamental mode at each wavelength, one fixed grid (cached as a whole)."""
+    wls = [_check_wavelength(w) for w in np.atleast_1d(wavelengths_um)]
+    radius_um = _check_radius(radius_um)
+    geom = xs_geometry(pdk, xs, width=width, thickness=thickness)
+    num = default_numerics(pdk, resolution)
+    inputs = {"pdk": pdk, "xs": xs, "wavelengths_um": wls, "geometry": [asdict(r) for r in geom.rects],
+              "width": geom.width_um, "thickness": geom.thickness_um, "radius_um": radius_um,
+              "numerics": asdict(num), "materials": [geom.n_at(w) for w in wls]}
+    out = cached("neff_sweep", inputs, lambda: _neff_sweep(pdk, xs, wls, width, thickness, radius_um,
+                                                           num.resolution, progress))
+    return np.asarray(out, dtype=float)
+
+
+def dispersion_from_neff(wavelengths_um, neff) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ng, D (ps/nm/km), beta2 (ps^2/km) from neff on a uniform wavelength grid (um)."""
+    wl = np.asarray(wavelengths_um, float)
+    n = np.asarray(neff, float)
+    d1 = np.gradient(n, wl, edge_order=2)
+    d2 = np.gradient(d1, wl, edge_order=2)
+    ng = n - wl * d1
+    d_s_m2 = -(wl * 1e-6 / C_M_S) * d2 * 1e12  # n'' in 1/um^2 -> 1/m^2
+    beta2 = -(wl * 1e-6) ** 2 * d_s_m2 / (2 * math.pi * C_M_S)
+    return ng, d_s_m2 * 1e6, beta2 / 1e-27
+
+
+def dispersion_curve(pdk: str, xs: str, wavelengths_um=None, *, width=None, thickness=None, radius_um=None,
+                     resolution=None, progress: bool = False) -> DispersionCurve:
+    """Dispersion of the fundamental mode over ``wavelengths_um`` (default 1.45-1.65 um, 41 points)."""
+    wls = np.linspace(1.45, 1.65, 41) if wavelengths_um is None else np.asarray(wavelengths_um, float)
+    if wls.size < 3 or not np.allclose(np.diff(wls), wls[1] - wls[0], rtol=1e-6, atol=1e-12):
+        raise ModeSolverInputError("wavelengths_um must be >= 3 uniformly spaced, increasing values (um)")
+    n = neff_sweep(pdk, xs, wls, width=width, thickness=thickness, radius_um=radius_um, resolution=resolution,
+                   progress=progress)
+    ng, d, b2 = dispersion_from_neff(wls, n)
+    return DispersionCurve(wls.tolist(), n.tolist(), ng.tolist(), d.tolist(), b2.tolist(), radius_um)
+
+
+# ---------------------------------------------------------------------------
+# Ring resonances
+# ---------------------------------------------------------------------------
+@dataclass
+class RingDispersion:
+    """Resonances of a ring near a centre wavelength (frequencies in Hz, lengths in um).
+
+    ``d1_hz`` = D1/2pi (= FSR), ``d2_hz`` = D2/2pi, ``dint`` = [(mu, Dint/2pi Hz)].
+    """
+
+    radius_um: float
+    fsr_hz: float
+    d1_hz: float
+    d2_hz: float
+    neff: float
+    ng: float
+    regime: str
+    dint: list[tuple[int, float]]
+    details: dict = field(default_factory=dict)  # m0, f0_hz, D, beta2, fit wavelengths/neff
+
+    def to_json(self) -> dict:
+        """{"radius_um", "fsr_hz", "d1_hz", "d2_hz", "neff", "ng", "regime", "dint": [[mu, hz], ...]}."""
+        return {"radius_um": self.radius_um, "fsr_hz": self.fsr_hz, "d1_hz": self.d1_hz, "d2_hz": self.d2_hz,
+                "neff": self.neff, "ng": self.ng, "regime": self.regime,
+                "dint": [[int(m), float(h)] for m, h in self.dint]}
+
+
+def resonances(wavelengths_um, neff, radius_um: float, center_um: float, modes: int) -> dict:
+    """Resonance frequencies f_mu (Hz), mu = -modes..modes, from the fitted neff(lambda).
+
+    Resonance condition neff(f) 2 pi R f / c = m; m0 is the order nearest to
+    ``center_um``. Returns m0, mu, f_mu and the fitted D1/2pi, D2/2pi, Dint.
+    """
+    wl = np.asarray(wavelengths_um, float)
+    lc = float(center_um)
+    deg = min(4, wl.size - 1)
+    coef = np.polynomial.polynomial.polyfit(wl - lc, np.asarray(neff, float), deg)
+    dcoef = np.polynomial.polynomial.polyder(coef)
+    length_m = 2 * math.pi * radius_um * 1e-6
+
+    def n_of(f):
+        return np.polynomial.polynomial.polyval(C_M_S / f * 1e6 - lc, coef)
+
+    def ng_of(f):
+        lam = C_M_S / f * 1e6
+        return n_of(f) - lam * np.polynomial.polynomial.polyval(lam - lc, dcoef)
+
+    fc = C_M_S / (lc * 1e-6)
+    m0 = round(n_of(fc) * length_m * fc / C_M_S)
+    mus = np.arange(-modes, modes + 1)
+    fs = []
+    for mu in mus:
+        m = m0 + mu
+        f = fc + (m - n_of(fc) * length_m * fc / C_M_S) * C_M_S / (ng_of(fc) * length_m)
+        for _ in range(50):  # Newton: dG/df = ng L / c
+            g = n_of(f) * length_m * f / C_M_S - m
+            df = -g * C_M_S / (ng_of(f) * length_m)
+            f += df
+            if abs(df) < 1e-3:  # Hz
+                break
+        fs.append(f)
+    fs = np.asarray(fs)
+    f0 = fs[modes]
+    # cubic fit in mu (relative to f0 for conditioning): f - f0 = D1 mu + D2 mu^2/2 + D3 mu^3/6
+    pdeg = min(3, 2 * modes)
+    p = np.polynomial.polynomial.polyfit(mus.astype(float), fs - f0, pdeg)
+    d1 = float(p[1])
+    d2 = float(2 * p[2]) if pdeg >= 2 else 0.0
+    dint = fs - f0 - d1 * mus
+    lam0 = C_M_S / f0 * 1e6
+    return {"m0": int(m0), "mu": mus.tolist(), "f_hz": fs.tolist(), "f0_hz": float(f0), "d1_hz": d1, "d2_hz": d2,
+            "dint_hz": dint.tolist(), "neff": float(n_of(f0)), "ng": float(ng_of(f0)), "wavelength0_um": lam0,
+            "n2_per_um2": float(2 * coef[2] + 6 * coef[3] * (lam0 - lc) + (12 * coef[4] * (lam0 - lc) ** 2 if deg >= 4 else 0))}
+
+
+def _fit_wavelengths(center_um: float, fsr_hz: float, modes: int) -> np.ndarray:
+    """7 wavelengths spanning the +-modes resonances with margin (at least +-6 nm)."""
+    dl = center_um ** 2 * fsr_hz / C_M_S * 1e-6  # FSR in um: lambda^2 df / c
+    half = max(0.006, 1.3 * (modes + 1) * dl)
+    return center_um + np.linspace(-half, half, 7)
+
+
+def ring_dispersion(pdk: str, xs: str, *, radius_um: float | None = None, fsr_hz: float | None = None,
+                    center_um: float = CENTER_UM, modes: int = 10, width: float | None = None,
+                    thickness: float | None = None, resolution: int | None = None) -> RingDispersion:
+    """Resonances, FSR, D1/2pi, D2/2pi and Dint(mu) of a ring of ``radius_um`` or target ``fsr_hz``."""
+    if (radius_um is None) == (fsr_hz is None):
+        raise ModeSolverInputError("give exactly one of radius_um and fsr_hz")
+    center_um = _check_wavelength(center_um)
+    if not (1 <= int(modes) <= 1000):
+        raise ModeSolverInputError(f"modes={modes} must be 1-1000 (resonances on each side of the centre)")
+    modes = int(modes)
+    kw = {"width": width, "thickness": thickness, "resolution": resolution}
+    if radius_um is not None:
+        r = _check_radius(radius_um)
+        # only sizes the fit window: the lowest material index overestimates the FSR (a wider window)
+        geom = xs_geometry(pdk, xs, width=width, thickness=thickness)
+        n_low = min(geom.n_at(center_um).values())
+        fsr_est = C_M_S / (n_low * 2 * math.pi * r * 1e-6)
+    else:
+        f = float(fsr_hz)
+        if not (f > 0 and math.isfinite(f)):
+            raise ModeSolverInputError(f"fsr_hz={fsr_hz} must be a positive frequency (Hz)")
+        ng0 = group_index(pdk, xs, center_um, **kw)  # straight guide: first estimate of R
+        r = C_M_S / (ng0 * 2 * math.pi * f) * 1e6
+        fsr_est = f
+    r_solve = r
+    wls = _fit_wavelengths(center_um, fsr_est, modes)
+    n = neff_sweep(pdk, xs, wls, radius_um=r_solve, **kw)
+    res = resonances(wls, n, r, center_um, modes)
+    if fsr_hz is not None:
+        for _ in range(20):  # FSR ~ 1/R: rescale R; re-solve the bend if R moved by > 1 %
+            if abs(res["d1_hz"] / fsr_hz - 1) < 1e-9:
+                break
+            r *= res["d1_hz"] / fsr_hz
+            if abs(r / r_solve - 1) > 0.01:
+                r_solve = r
+                n = neff_sweep(pdk, xs, wls, radius_um=r_solve, **kw)
+            res = resonances(wls, n, r, center_um, modes)
+    lam0 = res["wavelength0_um"]
+    d_s_m2 = -(lam0 * 1e-6 / C_M_S) * res["n2_per_um2"] * 1e12
+    details = {"m0": res["m0"], "f0_hz": res["f0_hz"], "wavelength0_um": lam0, "bend_radius_solved_um": r_solve,
+               "d_ps_nm_km": d_s_m2 * 1e6, "beta2_ps2_km": -(lam0 * 1e-6) ** 2 * d_s_m2 / (2 * math.pi * C_M_S) / 1e-27,
+               "fit_wavelengths_um": wls.tolist(), "fit_neff": n.tolist(), "f_hz": res["f_hz"]}
+    return RingDispersion(radius_um=float(r), fsr_hz=res["d1_hz"], d1_hz=res["d1_hz"], d2_hz=res["d2_hz"],
+                          neff=res["neff"], ng=res["ng"], regime="anomalous" if res["d2_hz"] > 0 else "normal",
+                          dint=list(zip(res["mu"], res["dint_hz"])), details=details)

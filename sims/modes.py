@@ -1,0 +1,507 @@
+"""Fully vectorial waveguide modes of a PDK cross-section with MPB.
+
+The cross-section (y lateral, z vertical, propagation along x) is built from
+the PDK data: the layer stack levels (zmin, thickness, material), the
+cross-section width and, for the InP ridges, the etch depths in
+``tech.extra["etches"]`` (:func:`xs_geometry`). MPB (``meep.mpb``) solves it
+as a 2D periodic cell in (y, z) with k along x; at a fixed frequency the
+wavenumber is found by Newton's method on k using MPB's exact (Hellmann-
+Feynman) group velocity, so ``neff = k / omega`` directly at the wavelength.
+Materials are dispersive: every wavelength sets n(lambda) from the PDK's
+Sellmeier models, on ONE fixed grid (cell and resolution do not depend on the
+wavelength: per-wavelength grids corrupt ng and D, gdsfactory issue 1647).
+
+Derived quantities
+------------------
+- ``ng = neff - lambda dneff/dlambda`` from a central difference (+-5 nm) on
+  the same grid, material dispersion included (MPB's own group velocity is at
+  fixed epsilon and misses it).
+- ``te_fraction = int |Ey|^2 / int (|Ey|^2 + |Ez|^2)`` (y = in-plane).
+- ``aeff_um2 = (int |E|^2)^2 / int |E|^4`` (the nonlinear effective area).
+- ``gamma_per_w_m = 2 pi n2 / (lambda Aeff)`` with n2(Si3N4) = 2.4e-19 m^2/W
+  (Ikeda et al., Opt. Express 16, 12987 (2008)); None for materials without a
+  cited n2.
+- Bent modes (``radius_um``): conformal transformation, n(y) -> n(y)(1 + y/R)
+  with y outward from the waveguide centre (Heiblum & Harris, IEEE JQE 11, 75
+  (1975)); neff is then referred to the radius R (beta R = m for a ring).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from weiming.sims.cache import cached
+
+#: Kerr index of LPCVD Si3N4, m^2/W: Ikeda et al., Opt. Express 16, 12987 (2008).
+N2_M2_PER_W = {"si3n4": 2.4e-19}
+
+#: ng central-difference half step, um (truncation ~lambda dl^2 n'''/6 < 1e-6).
+NG_STEP_UM = 0.005
+
+#: Newton tolerance on the frequency mismatch (MPB units, relative ~1e-10).
+_FREQ_TOL = 1e-10
+
+
+class ModeSolverInputError(ValueError):
+    """Bad input to the mode solver (unknown cross-section, negative width...)."""
+
+
+# ---------------------------------------------------------------------------
+# Geometry of a cross-section inside its layer stack
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Rect:
+    """A rectangle of one material; later rectangles paint over earlier ones (um)."""
+
+    y0: float
+    y1: float
+    z0: float
+    z1: float
+    material: str
+
+
+@dataclass(frozen=True)
+class XsGeometry:
+    """A cross-section in its stack: painted rectangles plus the guiding core."""
+
+    pdk: str
+    xs: str
+    width_um: float
+    thickness_um: float
+    rects: tuple[Rect, ...]
+    core_z: tuple[float, float]  # z range of the guiding (core) level, um
+    top_material: str  # above every level
+
+    def n_at(self, wavelength_um: float) -> dict[str, float]:
+        """Refractive index of every material at ``wavelength_um``."""
+        names = {r.material for r in self.rects} | {self.top_material}
+        return {m: material_index(m, wavelength_um) for m in sorted(names)}
+
+    def material_at(self, y: float, z: float) -> str:
+        m = self.top_material
+        for r in self.rects:
+            if r.y0 <= y <= r.y1 and r.z0 <= z <= r.z1:
+                m = r.material
+        return m
+
+
+#: Q1.25 InGaAsP index at 1550 nm used only until ``weiming.pdk.quaternary``
+#: lands. TEMPORARY (no dispersion): Broberg & Lindgren, J. Appl. Phys. 55,
+#: 3376 (1984) give n ~ 3.36 for lambda_g = 1.25 um at 1.55 um.
+_TEMP_Q125_INDEX = 3.36
+
+
+def material_index(name: str, wavelength_um: float) -> float:
+    """Real index of PDK material ``name`` at ``wavelength_um``."""
+    from weiming.pdk.materials import get_material
+
+    try:
+        return float(get_material(name).n(wavelength_um))
+    except ImportError:
+        if name.lower().startswith("ingaasp"):  # quaternary module not there yet: see _TEMP_Q125_INDEX
+            return _TEMP_Q125_INDEX
+        raise
+
+
+def _optical(material: str) -> bool:
+    from weiming.pdk.materials import get_material
+
+    try:
+        return get_material(material).index_model is not None
+    except ImportError:
+        return material.lower().startswith("ingaasp")
+
+
+def xs_geometry(pdk: str, xs: str, *, width: float | None = None, thickness: float | None = None) -> XsGeometry:
+    """The cross-section ``xs`` of PDK ``pdk`` as painted rectangles (um).
+
+    Stack model: the levels without a mask layer (oxides, substrate,
+    planarisation) are full-width slabs, the lowest extended downwards; for
+    etched platforms (``extra["etches"]``, InP) the masked optical levels are the
+    epitaxial stack, etched down by the cross-section's etch depth outside
+    ``|y| <= width/2`` and refilled with the material above the stack (BCB,
+    assumption); otherwise (Si3N4) the masked core level is a ``width`` wide
+    rectangle. ``thickness`` overrides the level called ``core`` (levels above
+    it move up). Metal levels have no optical model and are left out.
+    """
+    from weiming.pdk import get_tech
+
+    try:
+        tech = get_tech(pdk)
+    except KeyError as e:
+        raise ModeSolverInputError(str(e)) from None
+    try:
+        xdef = tech.xs(xs)
+    except KeyError as e:
+        raise ModeSolverInputError(str(e)) from None
+    if xdef.port_type != "optical":
+        optical = sorted(n for n, x in tech.cross_sections.items() if x.port_type == "optical")
+        raise ModeSolverInputError(f"cross-section {xs!r} of PDK {pdk} is electrical; optical: {optical}")
+    w = float(xdef.width if width is None else width)
+    if not (w > 0 and math.isfinite(w)):
+        raise ModeSolverInputError(f"width={width} um must be a positive number")
+    levels = [lv for lv in tech.layer_stack.values() if _optical(lv.material)]
+    core = tech.layer_stack.get("core")
+    if core is None:
+        raise ModeSolverInputError(f"PDK {pdk} has no layer-stack level called 'core'")
+    t = float(core.thickness if thickness is None else thickness)
+    if not (t > 0 and math.isfinite(t)):
+        raise ModeSolverInputError(f"thickness={thickness} um must be a positive number")
+    dt = t - core.thickness
+    top_old = core.zmin + core.thickness
+
+    def span(lv) -> tuple[float, float]:
+        if lv.name == "core":
+            return lv.zmin, lv.zmin + t
+        z0 = lv.zmin + (dt if lv.zmin >= top_old - 1e-9 else 0.0)
+        return z0, z0 + lv.thickness
+
+    inf = math.inf
+    rects: list[Rect] = []
+    background = [lv for lv in levels if lv.layer is None]
+    zlow = min(span(lv)[0] for lv in levels)
+    for lv in background:
+        z0, z1 = span(lv)
+        rects.append(Rect(-inf, inf, -inf if z0 <= zlow else z0, z1, lv.material))
+    masked = [lv for lv in levels if lv.layer is not None]
+    etches = tech.extra.get("etches")
+    if etches:
+        key = xs if xs in etches else xdef.layer.lower()
+        if key not in etches:
+            raise ModeSolverInputError(f"no etch depth for cross-section {xs!r} in PDK {pdk}; etches: {sorted(etches)}")
+        for lv in masked:
+            z0, z1 = span(lv)
+            rects.append(Rect(-inf, inf, -inf if z0 <= zlow else z0, z1, lv.material))
+        ztop = max(span(lv)[1] for lv in masked)
+        zbot = ztop - float(etches[key]["depth"])
+        above = [lv for lv in background if abs(span(lv)[0] - ztop) < 1e-9]
+        fill = above[0].material if above else "air"
+        rects += [Rect(-inf, -w / 2, zbot, ztop, fill), Rect(w / 2, inf, zbot, ztop, fill)]
+    else:
+        for lv in masked:
+            if lv.layer == xdef.layer:
+                z0, z1 = span(lv)
+                rects.append(Rect(-w / 2, w / 2, z0, z1, lv.material))
+    zc = span(core)
+    return XsGeometry(pdk, xs, w, t, tuple(rects), zc, "air")
+
+
+# ---------------------------------------------------------------------------
+# Numerical settings (chosen with weiming.sims.convergence; see its docstring)
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Numerics:
+    """Grid of the MPB cell: pixels per um and margins around the core (um)."""
+
+    resolution: int
+    margin_y_um: float
+    margin_z_um: float
+    tolerance: float = 1e-9  # MPB eigensolver tolerance
+
+
+#: Defaults per PDK from the convergence study (benchmarks/dispersion.py and
+#: weiming.sims.convergence): neff changes < 1e-4 when the resolution or the
+#: margins grow further. The 100-nm SiN mode decays only ~1/1.2 um into the
+#: oxide, hence its margins of several um.
+DEFAULT_NUMERICS = {
+    "sin100": Numerics(resolution=30, margin_y_um=3.0, margin_z_um=3.5),
+    "sin800": Numerics(resolution=30, margin_y_um=2.0, margin_z_um=2.0),
+    "inp": Numerics(resolution=30, margin_y_um=2.0, margin_z_um=2.0),
+}
+
+
+def default_numerics(pdk: str, resolution: int | None = None) -> Numerics:
+    num = DEFAULT_NUMERICS.get(pdk, Numerics(30, 2.5, 2.5))
+    if resolution is not None:
+        if int(resolution) < 4:
+            raise ModeSolverInputError(f"resolution={resolution} pixels/um must be >= 4")
+        num = replace(num, resolution=int(resolution))
+    return num
+
+
+# ---------------------------------------------------------------------------
+# MPB engine
+# ---------------------------------------------------------------------------
+def _smooth_even(n: int) -> int:
+    """Smallest even n' >= n whose only prime factors are 2, 3, 5, 7 (MPB's FFT sizes)."""
+    while True:
+        m = n
+        for p in (2, 3, 5, 7):
+            while m % p == 0:
+                m //= p
+        if m == 1 and n % 2 == 0:
+            return n
+        n += 1
+
+
+class MpbWaveguide:
+    """One fixed MPB grid for a cross-section; solve at any wavelength on it.
+
+    The cell spans the core +- margins and is rounded to a whole number of
+    pixels, with the core's lower-left corner on a pixel boundary, so the grid
+    is identical at every wavelength and every call.
+    """
+
+    def __init__(self, geom: XsGeometry, numerics: Numerics, *, radius_um: float | None = None, num_bands: int = 1):
+        from weiming.sims._meep import require_mpb
+
+        self.mpb = require_mpb()
+        import meep as mp
+
+        self.mp = mp
+        self.geom = geom
+        self.num = numerics
+        self.radius_um = radius_um
+        self.num_bands = int(num_bands)
+        res = numerics.resolution
+        h = 1.0 / res
+        w, (zc0, zc1) = geom.width_um, geom.core_z
+        # z pixel: the core thickness is a whole number of pixels and the core
+        # faces lie on pixel boundaries. Pixels that straddle a horizontal
+        # interface AND a bend strip edge would otherwise get MPB's subpixel
+        # average with the wrong normal (the strip's), a 5e-4 neff error.
+        t = zc1 - zc0
+        hz = t / max(1, math.ceil(t * res - 1e-9))
+        # whole pixels, even counts (the centre is a pixel corner); MPB rounds
+        # counts up to 2*3*5*7-smooth numbers, so do it here to keep h exact
+        ny = _smooth_even(2 * math.ceil((w / 2 + numerics.margin_y_um) * res))
+        nz = _smooth_even(2 * math.ceil((t / 2 + numerics.margin_z_um) / hz))
+        self.res_yz = (res, 1.0 / hz)
+        self.ly, self.lz = ny * h, nz * hz
+        self.yc = 0.0
+        # MPB pixel j is centred on zc - lz/2 + j hz, so pixel boundaries sit at
+        # zc + (k + 1/2) hz (nz even): put the core bottom on one
+        self.zc = zc0 + (round((t / 2) / hz - 0.5) + 0.5) * hz
+        self.window = (self.yc - self.ly / 2, self.yc + self.ly / 2, self.zc - self.lz / 2, self.zc + self.lz / 2)
+        self._ms = None
+        self._wl = None
+
+    # -- geometry ------------------------------------------------------------
+    def _blocks(self, wavelength_um: float) -> list:
+        mp = self.mp
+        n = self.geom.n_at(wavelength_um)
+        y0w, y1w, z0w, z1w = self.window
+        blocks = []
+        if self.radius_um:
+            # conformal map: strips in y with n (1 + y_mid/R); the index step between
+            # strips is <= 5e-4 n (neff error ~ step^2 / 12, negligible), never
+            # thinner than a pixel (fewer MPB objects = faster set-up)
+            px = 1.0 / self.num.resolution
+            m = max(1, int(min(0.5, 5e-4 * self.radius_um) / px))  # whole pixels per strip
+            # strip edges on pixel boundaries, y = (k + 1/2) px (see __init__)
+            k0 = math.ceil(y0w / px - 0.5)
+            edges = [y0w] + [(k + 0.5) * px for k in range(k0, math.floor(y1w / px - 0.5) + 1, m)
+                             if y0w < (k + 0.5) * px < y1w] + [y1w]
+            strips = list(zip(edges[:-1], edges[1:]))
+        else:
+            strips = [(y0w, y1w)]
+        top = Rect(-math.inf, math.inf, -math.inf, math.inf, self.geom.top_material)
+        for r in (top, *self.geom.rects):
+            za, zb = max(r.z0, z0w), min(r.z1, z1w)
+            if zb <= za:
+                continue
+            for sa, sb in strips:
+                ya, yb = max(r.y0, sa), min(r.y1, sb)
+                if yb <= ya:
+                    continue
+                idx = n[r.material]
+                if self.radius_um:
+                    idx *= 1.0 + 0.5 * (sa + sb) / self.radius_um
+                blocks.append(mp.Block(center=mp.Vector3(0, (ya + yb) / 2 - self.yc, (za + zb) / 2 - self.zc),
+                                       size=mp.Vector3(mp.inf, yb - ya, zb - za),
+                                       material=mp.Medium(epsilon=idx * idx)))
+        return blocks
+
+    def _solver(self, wavelength_um: float):
+        if self._ms is None:
+            self.mpb.verbosity(0)
+            self._ms = self.mpb.ModeSolver(
+                geometry_lattice=self.mp.Lattice(size=self.mp.Vector3(0, self.ly, self.lz)),
+                geometry=self._blocks(wavelength_um), default_material=self.mp.air,
+                resolution=self.mp.Vector3(1, *self.res_yz), num_bands=self.num_bands, tolerance=self.num.tolerance,
+                ensure_periodicity=False)
+            self._ms.verbose = False
+            self._wl = wavelength_um
+        elif wavelength_um != self._wl:
+            self._ms.geometry = self._blocks(wavelength_um)  # same cell and grid, new n(lambda)
+            self._wl = wavelength_um
+        return self._ms
+
+    def _run(self, k: float) -> tuple[np.ndarray, np.ndarray]:
+        """Frequencies and group velocities (MPB units) of all bands at wavenumber k (1/um)."""
+        ms = self._ms
+        ms.k_points = [self.mp.Vector3(k)]
+        ms.run_parity(self.mp.NO_PARITY, False)  # False: keep the last fields as the start vectors
+        v = ms.mode_solver.compute_group_velocity_component(self.mp.Vector3(1))
+        return np.array(ms.freqs, dtype=float), np.array(v, dtype=float)
+
+    def solve(self, wavelength_um: float, guesses: list[float] | None = None, *, fields: bool = False) -> list[dict]:
+        """neff (and, with ``fields``, the E field) of bands 1..num_bands at ``wavelength_um``.
+
+        Newton on k at fixed omega = 1/lambda: k <- k + (omega - f(k)) / v_g(k),
+        with MPB's exact group velocity at fixed epsilon; converges in 2-3
+        solves from a good guess.
+        """
+        self._solver(wavelength_um)
+        omega = 1.0 / wavelength_um
+        nmax = max(self.geom.n_at(wavelength_um).values()) * (1.0 + self._bend_factor())
+        out = []
+        for b in range(self.num_bands):
+            neff = guesses[b] if guesses and b < len(guesses) else nmax * (0.999 - 0.01 * b)
+            k = neff * omega
+            for _ in range(40):
+                f, v = self._run(k)
+                df = omega - f[b]
+                if abs(df) < _FREQ_TOL * omega:
+                    break
+                if abs(df) > 1e-3 * omega:
+                    # far away: neff(omega) ~ k / f(k) (the phase index varies slowly)
+                    k = k * omega / f[b]
+                else:
+                    k += df / max(v[b], 1e-3)
+            else:
+                raise RuntimeError(f"MPB Newton did not converge for band {b + 1} at {wavelength_um} um")
+            rec: dict[str, Any] = {"neff": k / omega, "k": k}
+            rec.update(self._field_metrics(b + 1, fields))  # fields of band b are at its own k now
+            out.append(rec)
+        return out
+
+    def clad_index(self, wavelength_um: float) -> float:
+        """Highest index on the cell boundary: modes below it are not guided."""
+        n = self.geom.n_at(wavelength_um)
+        y0, y1, z0, z1 = self.window
+        h = 0.5 / self.num.resolution
+        pts = [(y, z) for y in np.linspace(y0 + h, y1 - h, 41) for z in (z0 + h, z1 - h)]
+        pts += [(y, z) for z in np.linspace(z0 + h, z1 - h, 41) for y in (y0 + h, y1 - h)]
+        return max(n[self.geom.material_at(y, z)] for y, z in pts)
+
+    def _bend_factor(self) -> float:
+        if not self.radius_um:
+            return 0.0
+        return max(abs(self.window[0]), abs(self.window[1])) / self.radius_um
+
+    def _field_metrics(self, band: int, keep: bool) -> dict[str, Any]:
+        e = np.squeeze(np.asarray(self._ms.get_efield(band, bloch_phase=False)))  # (ny, nz, 3)
+        i2 = np.abs(e) ** 2
+        ey2, ez2 = i2[..., 1].sum(), i2[..., 2].sum()
+        tot = i2.sum(axis=-1)
+        da = (self.ly / e.shape[0]) * (self.lz / e.shape[1])
+        aeff = (tot.sum() * da) ** 2 / ((tot ** 2).sum() * da)
+        rec: dict[str, Any] = {"te_fraction": float(ey2 / (ey2 + ez2)), "aeff_um2": float(aeff)}
+        if keep:
+            rec["field"] = {"abs_e2": tot / tot.max(), "ey": e[..., 1], "ez": e[..., 2],
+                            "extent_um": list(self.window)}
+        return rec
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+@dataclass
+class Mode:
+    """One guided mode at one wavelength (lengths um, gamma in 1/(W m))."""
+
+    neff: float
+    ng: float
+    te_fraction: float
+    aeff_um2: float
+    gamma_per_w_m: float | None = None
+    wavelength_um: float = 1.55
+    radius_um: float | None = None
+    extra: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """{"neff", "ng", "te_fraction", "aeff_um2", "gamma_per_w_m", ...}."""
+        d = asdict(self)
+        d.pop("extra")
+        return d
+
+
+def _check_wavelength(wavelength_um: float) -> float:
+    wl = float(wavelength_um)
+    if not (0.2 < wl < 20.0):
+        raise ModeSolverInputError(f"wavelength={wavelength_um} um is outside 0.2-20 um (wavelengths are in um)")
+    return wl
+
+
+def _check_radius(radius_um: float | None) -> float | None:
+    if radius_um is None:
+        return None
+    r = float(radius_um)
+    if not (r > 0 and math.isfinite(r)):
+        raise ModeSolverInputError(f"radius_um={radius_um} must be a positive number (um)")
+    return r
+
+
+def _gamma(geom: XsGeometry, wavelength_um: float, aeff_um2: float) -> float | None:
+    """2 pi n2 / (lambda Aeff), 1/(W m), with n2 of the core material (None if not cited)."""
+    core_mats = [r.material for r in geom.rects if r.z0 <= geom.core_z[0] + 1e-9 and r.z1 >= geom.core_z[1] - 1e-9
+                 and r.material in N2_M2_PER_W]
+    if not core_mats:
+        return None
+    n2 = N2_M2_PER_W[core_mats[-1]]
+    return 2 * math.pi * n2 / (wavelength_um * 1e-6 * aeff_um2 * 1e-12)
+
+
+def _solve_raw(pdk, xs, wavelength_um, width, thickness, num_modes, radius_um, resolution) -> list[dict]:
+    geom = xs_geometry(pdk, xs, width=width, thickness=thickness)
+    eng = MpbWaveguide(geom, default_numerics(pdk, resolution), radius_um=radius_um, num_bands=num_modes)
+    mid = eng.solve(wavelength_um)
+    guesses = [m["neff"] for m in mid]
+    lo = eng.solve(wavelength_um - NG_STEP_UM, guesses)
+    hi = eng.solve(wavelength_um + NG_STEP_UM, guesses)
+    n_clad = eng.clad_index(wavelength_um)
+    out = []
+    for m, a, b in zip(mid, lo, hi):
+        if m["neff"] <= n_clad:  # a cell (box) mode of the periodic domain, not a guided mode
+            continue
+        ng = m["neff"] - wavelength_um * (b["neff"] - a["neff"]) / (2 * NG_STEP_UM)
+        out.append({"neff": m["neff"], "ng": ng, "te_fraction": m["te_fraction"], "aeff_um2": m["aeff_um2"],
+                    "gamma_per_w_m": _gamma(geom, wavelength_um, m["aeff_um2"])})
+    return out
+
+
+def solve_modes(pdk: str, xs: str, wavelength_um: float, *, width: float | None = None,
+                thickness: float | None = None, num_modes: int = 1, radius_um: float | None = None,
+                resolution: int | None = None) -> list[Mode]:
+    """Guided modes of cross-section ``xs`` of ``pdk`` at ``wavelength_um`` (cached on disk).
+
+    ``width``/``thickness`` override the core (um); ``radius_um`` gives the
+    bent mode (conformal transformation, neff referred to R); ``resolution`` in
+    pixels/um overrides the PDK default. Sorted by neff, highest first.
+    Raises :class:`ModeSolverInputError` on bad input and
+    :class:`weiming.sims.MeepMissingError` without meep.
+    """
+    wl = _check_wavelength(wavelength_um)
+    radius_um = _check_radius(radius_um)
+    if int(num_modes) < 1 or int(num_modes) > 20:
+        raise ModeSolverInputError(f"num_modes={num_modes} must be 1-20")
+    geom = xs_geometry(pdk, xs, width=width, thickness=thickness)  # validate before the cache
+    num = default_numerics(pdk, resolution)
+    inputs = {"pdk": pdk, "xs": xs, "wavelength_um": wl, "geometry": [asdict(r) for r in geom.rects],
+              "core_z": geom.core_z, "width": geom.width_um, "thickness": geom.thickness_um,
+              "num_modes": int(num_modes), "radius_um": radius_um, "numerics": asdict(num),
+              "ng_step_um": NG_STEP_UM, "materials": geom.n_at(wl)}
+    raw = cached("modes", inputs, lambda: _solve_raw(pdk, xs, wl, width, thickness, int(num_modes), radius_um,
+                                                     num.resolution))
+    modes = [Mode(wavelength_um=wl, radius_um=radius_um, **r) for r in raw]
+    return sorted(modes, key=lambda m: -m.neff)
+
+
+def group_index(pdk: str, xs: str, wavelength_um: float = 1.55, **overrides) -> float:
+    """Group index of the fundamental mode (cached); ``overrides`` go to :func:`solve_modes`."""
+    return solve_modes(pdk, xs, wavelength_um, num_modes=1, **overrides)[0].ng
+
+
+def mode_fields(pdk: str, xs: str, wavelength_um: float, *, width: float | None = None,
+                thickness: float | None = None, num_modes: int = 1, radius_um: float | None = None,
+                resolution: int | None = None) -> tuple[XsGeometry, list[dict]]:
+    """The geometry and, per band, the field arrays (not cached: for plots)."""
+    geom = xs_geometry(pdk, xs, width=width, thickness=thickness)
+    eng = MpbWaveguide(geom, default_numerics(pdk, resolution), radius_um=_check_radius(radius_um),
+                       num_bands=num_modes)
+    return geom, eng.solve(_check_wavelength(wavelength_um), fields=True)
