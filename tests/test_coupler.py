@@ -50,11 +50,10 @@ def test_supermode_split_of_distant_guides_matches_perturbation_theory():
 def test_weak_point_coupler_equals_integral_of_local_coupling():
     # For kappa^2 << 1 and a phase-matched point coupler, kappa = int K(g(z)) dz (first-order CMT).
     R, g = 200.0, 1.2
-    z = np.linspace(-40, 40, 8001)
+    z = np.linspace(-30, 30, 121)  # gap grows to g + 2.2 um: K falls by 1e4
     gap, _ = coupler.tail_profile(z, R, W, g)
-    k = np.array([math.pi * coupler.supermode_split(N_CORE, N_CLAD, W, float(gi), 1.55) / 1.55
-                  if gi < g + 4 else 0.0 for gi in gap[::20]])
-    phi = np.trapz(k, z[::20])
+    k = np.array([math.pi * coupler.supermode_split(N_CORE, N_CLAD, W, float(gi), 1.55) / 1.55 for gi in gap])
+    phi = np.trapz(k, z)
     k2 = coupler.kappa2_2d(N_CORE, N_CLAD, W, g, R, wavelength_um=1.55).kappa2
     assert k2 < 0.05
     assert k2 == pytest.approx(math.sin(phi) ** 2, rel=0.03)  # 3 %: coarse quadrature grid of the check
