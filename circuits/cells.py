@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import gdsfactory as gf
 
-from weiming.pdk import activate, get_pdk, get_tech
+from weiming.pdk import activate, active_name, get_pdk, get_tech
+
+_ACTIVATED: dict[str, bool] = {}
 
 
 class BuildError(RuntimeError):
@@ -60,13 +62,22 @@ def standin(pdk: str, name: str, length: float, height: float) -> gf.Component:
     return c
 
 
+def ensure_active(pdk: str) -> None:
+    """Activate ``pdk`` unless it is already the active gdsfactory PDK (activation costs ~10 ms)."""
+    if active_name() == pdk and _ACTIVATED.get(pdk):
+        return
+    activate(pdk)
+    _ACTIVATED.clear()
+    _ACTIVATED[pdk] = True
+
+
 def has_cell(pdk: str, name: str) -> bool:
     return name in get_pdk(pdk).cells
 
 
 def get(pdk: str, name: str, *, standins: bool = False, used: list[str] | None = None, **kwargs) -> gf.Component:
     """Cell ``name`` of PDK ``pdk`` with ``kwargs`` (activates ``pdk``)."""
-    activate(pdk)
+    ensure_active(pdk)
     if has_cell(pdk, name):
         try:
             return gf.get_component(name, **kwargs)

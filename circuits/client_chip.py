@@ -31,7 +31,7 @@ from weiming.circuits.design import Design
 from weiming.circuits.die import frame, label, named
 from weiming.circuits.network import Client
 from weiming.circuits.routing import layer_of, place_pads
-from weiming.pdk import activate, get_tech
+from weiming.pdk import get_tech
 
 PDK = "inp"
 GAP_UM = 40.0          # deep straight between devices (assumption: room for the CPW feed corners)
@@ -145,7 +145,7 @@ def client_chip(design: Design, client: Client, standins_used: list[str] | None 
 
 
 def _build(c: gf.Component, design: Design, client: Client, used: list[str]) -> None:
-    activate(PDK)
+    cl.ensure_active(PDK)
     cfg = design.client
     w, h = cfg.die_um
     allow = design.allow_standins

@@ -192,19 +192,28 @@ def check_shorts(c: gf.Component, pdk: str) -> list[str]:
     """Routing metal touching metal of an instance it is not connected to by a port (a short)."""
     t = get_tech(pdk)
     metal_layer = t.layer("PAD" if pdk == "inp" else "METAL")
+    li = c.kcl.layer(*metal_layer)
     insts = [i for i in c.insts if not i.name.startswith("label")]
-    regions = {i.name: _region(c, metal_layer, [i]) for i in insts}
+    boxes = {i.name: i.dbbox(li) for i in insts}
+    insts = [i for i in insts if not boxes[i.name].empty()]
     pts = {i.name: {(round(p.center[0], 3), round(p.center[1], 3)) for p in i.ports if p.port_type != "optical"}
            for i in insts}
+    regions: dict[str, kdb.Region] = {}
+
+    def region(i) -> kdb.Region:
+        if i.name not in regions:
+            regions[i.name] = _region(c, metal_layer, [i])
+        return regions[i.name]
+
     errors = []
     for w in insts:
-        if not w.name.startswith("wire") or regions[w.name].is_empty():
+        if not w.name.startswith("wire"):
             continue
+        bw = boxes[w.name].enlarged(0.01, 0.01)
         for o in insts:
-            if o.name == w.name or regions[o.name].is_empty() or pts[w.name] & pts[o.name]:
+            if o.name == w.name or not bw.overlaps(boxes[o.name]) or pts[w.name] & pts[o.name]:
                 continue
-            if not (regions[w.name] & regions[o.name]).is_empty() or \
-                    not regions[w.name].interacting(regions[o.name]).is_empty():
+            if not region(w).interacting(region(o)).is_empty():
                 errors.append(f"route {w.name} touches the metal of {o.name} (short)")
     return errors
 

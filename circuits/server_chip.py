@@ -27,7 +27,7 @@ from weiming.circuits.cells import BuildError
 from weiming.circuits.design import Design
 from weiming.circuits.die import frame, label, named
 from weiming.circuits.routing import add_wire
-from weiming.pdk import activate, get_tech
+from weiming.pdk import get_tech
 
 EC_MARGIN_UM = 100.0   # assumption: device keep-out from the facets besides the edge coupler
 
@@ -103,7 +103,7 @@ def server_chip(design: Design, radius_um: float, index: int, used: list[str]) -
     spec = {"s": s.model_dump(mode="json"), "r": radius_um, "i": index, "f": design.frame.model_dump(mode="json")}
 
     def build(c: gf.Component) -> None:
-        activate(s.pdk)
+        cl.ensure_active(s.pdk)
 
         def get(n, **kw):
             return cl.get(s.pdk, n, standins=design.allow_standins, used=used, **kw)
@@ -131,7 +131,7 @@ def sin_tests(design: Design, radius_um: float, used: list[str]) -> list[tuple[s
                 "f": design.frame.model_dump(mode="json")}
 
         def build(c: gf.Component) -> None:
-            activate(s.pdk)
+            cl.ensure_active(s.pdk)
 
             def get(n, **kw):
                 return cl.get(s.pdk, n, standins=design.allow_standins, used=used, **kw)

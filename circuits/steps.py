@@ -7,6 +7,7 @@ files into the output directory. Progress is shown with rich (stderr).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -71,8 +72,6 @@ class BuildRun:
         return p
 
     def _record(self, rel: str) -> str:
-        import hashlib
-
         self.files[rel] = hashlib.sha256((self.root / rel).read_bytes()).hexdigest()
         return self.files[rel]
 
@@ -168,7 +167,10 @@ class BuildRun:
                     pl = pack([(x.id, *x.size_um) for x in dies], tuple(cfg.field_um), lane, MARK_RESERVE_UM)
                     for x in dies:
                         x.reticle = cfg.name
-                    cell = reticle(f"{cfg.name}_{self.key[:8]}", pdk, tuple(cfg.field_um),
+                    # content-derived cell name: same dies and placements -> same name
+                    h = hashlib.sha256(json.dumps([cfg.model_dump(mode="json"), [x.cell.name for x in dies],
+                                                   [p.__dict__ for p in pl]], sort_keys=True).encode()).hexdigest()
+                    cell = reticle(f"{cfg.name}_{h[:8]}", pdk, tuple(cfg.field_um),
                                    {x.id: x.cell for x in dies}, pl, marks=True)
                     reticles.append((cfg, pdk, dies, pl, cell))
             # files
@@ -189,7 +191,8 @@ class BuildRun:
                     ret_entries.append({"name": cfg.name, "pdk": pdk, "gds": rel, "sha256": self._record(rel)})
                     prog.advance(t_files)
             with self._timed("render"):
-                firsts = [x for x in all_dies if x.kind == "server"] + [x for x in inp if x.kind == "client"][:1]
+                # one render per kind of chip (the others differ only in label and laser grating)
+                firsts = [x for x in sin if x.kind == "server"][:1] + [x for x in inp if x.kind == "client"][:1]
                 for cfg, pdk, dies, pl, cell in reticles:
                     rel = f"renders/{cfg.name}.png"
                     render_png(cell, self._file(rel), pdk, title=f"{cfg.name} ({pdk})", dpi=120)

@@ -22,7 +22,6 @@ from weiming.circuits.design import Design
 from weiming.circuits.die import frame, label, named
 from weiming.circuits.routing import place_pads
 from weiming.circuits.server_chip import _h
-from weiming.pdk import activate
 
 DIE_H_UM = 1000.0      # assumption: room for one row, its pad row and the label
 ROW_Y_UM = 400.0
@@ -33,7 +32,7 @@ def _die(design: Design, did: str, text: str, fill, used: list[str]) -> gf.Compo
             "st": design.allow_standins}
 
     def build(c: gf.Component) -> None:
-        activate(PDK)
+        cl.ensure_active(PDK)
 
         def get(n, **kw):
             return cl.get(PDK, n, standins=design.allow_standins, used=used, **kw)
