@@ -9,8 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
-
 WEIMING = Path(sys.executable).parent / "weiming"
 GAPS = [0.6, 0.7, 0.8, 0.9, 1.0, 1.1]
 
@@ -48,6 +46,8 @@ def _computations(log_dir: Path) -> dict[float, int]:
 
 
 def test_sigkill_mid_sweep_then_rerun_completes_each_point_once(tmp_path):
+    import pandas as pd  # here, not at import: every worker of the sweep imports this module
+
     log_dir, gate, out = tmp_path / "log", tmp_path / "gate", tmp_path / "out"
     log_dir.mkdir()
     spec = tmp_path / "spec.yaml"

@@ -72,6 +72,36 @@ class LocalExecutor:
             p.terminate()
 
 
+def _run_alone(fn: Callable, args: tuple) -> Any:
+    """Run ``fn(*args)`` in a fresh single-use worker process (raises BrokenProcessPool if it dies)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"), initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
+        return pool.submit(fn, *args).result()
+
+
+class IsolatedExecutor(LocalExecutor):
+    """``workers`` points at a time, each in its own process: a point that kills its worker
+    (segfault, ``os._exit``) fails alone instead of breaking a shared pool."""
+
+    def __init__(self, workers: int):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.workers = workers
+        self.description = f"{workers} isolated local worker process{'es' if workers != 1 else ''}"
+        self._pool = ThreadPoolExecutor(max_workers=workers)  # threads only wait on the processes
+
+    def submit(self, fn: Callable, *args: Any):
+        return self._pool.submit(_run_alone, fn, args)
+
+    def abort(self, futures: Iterable = ()) -> None:
+        # each process dies with its waiting thread's process only, so cancel what waits and let
+        # the running points end with their parent (PDEATHSIG) when the interpreter exits
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
 class DaskExecutor:
     """A client of the Dask distributed scheduler at ``address``."""
 
@@ -107,6 +137,13 @@ class DaskExecutor:
 
 class SchedulerError(RuntimeError):
     """The Dask scheduler could not be reached."""
+
+
+def is_worker_crash(e: BaseException) -> bool:
+    """True if ``e`` says a local worker process died (not that the point raised)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return isinstance(e, BrokenProcessPool)
 
 
 def make_executor(workers: int | None = None, scheduler: str | None = None):

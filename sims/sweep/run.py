@@ -11,7 +11,7 @@ import yaml
 
 from weiming.sims.cache import atomic_write_text
 from weiming.sims.sweep import targets
-from weiming.sims.sweep.executors import default_workers, make_executor
+from weiming.sims.sweep.executors import IsolatedExecutor, default_workers, is_worker_crash, make_executor
 from weiming.sims.sweep.sampling import sample
 from weiming.sims.sweep.spec import SweepSpec, load_spec
 from weiming.sims.sweep.store import Store, point_key, table, write_table
@@ -36,31 +36,52 @@ def _progress(enabled: bool):
 
 def _execute(spec: SweepSpec, todo: list[tuple[str, dict]], store: Store, workers: int | None,
              scheduler: str | None, progress: bool) -> tuple[dict[str, dict], str]:
-    """Run ``todo`` (key, inputs) and store each record as soon as its point finishes."""
+    """Run ``todo`` (key, inputs) and store each record as soon as its point finishes.
+
+    A local worker that dies (segfault) breaks the shared pool and every point
+    still in it; those points get a second round, each in a process of its own,
+    so only the point that kills its worker is recorded as failed (as transient:
+    the next run tries it again).
+    """
     done: dict[str, dict] = {}
     if not todo:
         return done, "nothing to run"
     # no more local processes than points: each costs an interpreter start
-    ex = make_executor(min(workers or default_workers(), len(todo)), scheduler)
+    n = min(workers or default_workers(), len(todo))
+    with _progress(progress) as bar:
+        task = bar.add_task(spec.name or str(spec.target.get("name", spec.target["kind"])), total=len(todo))
+        ex = make_executor(n, scheduler)
+        description = ex.description
+        crashed = _round(ex, spec, todo, store, done, bar, task, retry_crashes=scheduler is None)
+        if crashed:
+            _round(IsolatedExecutor(min(n, len(crashed))), spec, crashed, store, done, bar, task, retry_crashes=False)
+    return done, description
+
+
+def _round(ex, spec: SweepSpec, todo: list[tuple[str, dict]], store: Store, done: dict, bar, task,
+           retry_crashes: bool) -> list[tuple[str, dict]]:
+    """Run ``todo`` on ``ex``; return the points lost to a worker crash if ``retry_crashes``."""
+    crashed: list[tuple[str, dict]] = []
     futures: dict = {}
     try:
-        with _progress(progress) as bar:
-            task = bar.add_task(spec.name or str(spec.target.get("name", spec.target["kind"])), total=len(todo))
-            futures = {ex.submit(targets.run_point, spec.target, inputs): (key, inputs) for key, inputs in todo}
-            for fut in ex.as_completed(futures):
-                key, inputs = futures[fut]
-                try:
-                    result = fut.result()
-                except Exception as e:  # noqa: BLE001 - the worker died, not the point: retry on next run
-                    result = {"status": "error", "error": f"worker failure: {type(e).__name__}: {e}",
-                              "transient": True, "outputs": {}, "artifacts": {}}
-                done[key] = store.put(key, spec.target, inputs, result)
-                bar.advance(task)
+        futures = {ex.submit(targets.run_point, spec.target, inputs): (key, inputs) for key, inputs in todo}
+        for fut in ex.as_completed(futures):
+            key, inputs = futures[fut]
+            try:
+                result = fut.result()
+            except Exception as e:  # noqa: BLE001 - the worker died, not the point
+                if retry_crashes and is_worker_crash(e):
+                    crashed.append((key, inputs))
+                    continue
+                result = {"status": "error", "error": f"worker failure: {type(e).__name__}: {e}",
+                          "transient": True, "outputs": {}, "artifacts": {}}
+            done[key] = store.put(key, spec.target, inputs, result)
+            bar.advance(task)
     except BaseException:  # Ctrl-C or a store failure: what finished is stored, stop the rest now
         ex.abort(futures)
         raise
     ex.close()
-    return done, ex.description
+    return crashed
 
 
 def run_sweep(spec_path_or_obj: "str | Path | dict | SweepSpec", out_dir: str | Path, workers: int | None = None,

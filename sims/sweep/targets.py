@@ -5,20 +5,16 @@ spec's ``target`` mapping holds ``kind``, the keys that select the function
 (``pdk``/``name`` of a cell, ``function`` of a python target) and any fixed
 arguments. Kinds:
 
-========================  ==================================================  =========================================
-kind                      function                                            outputs
-========================  ==================================================  =========================================
-``cell``                  registered cell ``name`` of PDK ``pdk``             ``gds`` (file), ``drc_clean``,
-                                                                              ``drc_violations``, ``drc_rules``,
-                                                                              ``xsize_um``, ``ysize_um``, the cell ``info``
-``modes``                 :func:`weiming.sims.modes.solve_modes`              ``neff, ng, te_fraction, aeff_um2`` (mode 0;
-                                                                              ``mode1.neff``... for higher modes)
-``dispersion``            :func:`weiming.sims.dispersion.ring_dispersion`     its ``to_json()`` fields
-``ring_spectrum``         :func:`weiming.sims.sweep.builtin.ring_spectrum`    ``qi, qc, ql, fsr_hz, extinction_db``...
-``fdtd_sparams``          ``weiming.sims.fdtd`` S-parameter function          its metrics (``to_json()`` fields)
-``benchmark``             :func:`weiming.sims.sweep.builtin.cpu_benchmark`    ``pi_estimate, abs_error``
-``python``                any importable ``function: "module:attr"``          the returned dict / ``to_json()``
-========================  ==================================================  =========================================
+- ``cell``: registered cell ``name`` of PDK ``pdk`` -> ``gds`` (file), ``drc_clean``,
+  ``drc_violations``, ``drc_rules``, ``xsize_um``, ``ysize_um`` and the cell's ``info.*``;
+- ``modes``: :func:`weiming.sims.modes.solve_modes` -> ``neff, ng, te_fraction, aeff_um2``...
+  of mode 0 (``mode1.neff``... for higher modes);
+- ``dispersion``: :func:`weiming.sims.dispersion.ring_dispersion` -> its ``to_json()`` fields;
+- ``ring_spectrum``: :func:`weiming.sims.sweep.builtin.ring_spectrum` -> ``qi, qc, ql, fsr_hz,
+  extinction_db, critical_kappa2, regime``;
+- ``fdtd_sparams``: ``weiming.sims.fdtd.sparams`` (or ``function:``) -> its ``to_json()`` fields;
+- ``benchmark``: :func:`weiming.sims.sweep.builtin.cpu_benchmark` -> ``pi_estimate, abs_error``;
+- ``python``: any importable ``function: "module:attr"`` -> the returned dict (or ``to_json()``).
 
 Imports happen only when a target is checked or run, so the engine works with
 whatever simulations exist; a missing one is a spec error naming ``target.kind``.
