@@ -48,10 +48,10 @@ def _execute(spec: SweepSpec, todo: list[tuple[str, dict]], store: Store, worker
         return done, "nothing to run"
     # no more local processes than points: each costs an interpreter start
     n = min(workers or default_workers(), len(todo))
+    ex = make_executor(n, scheduler)
+    description = ex.description
     with _progress(progress) as bar:
         task = bar.add_task(spec.name or str(spec.target.get("name", spec.target["kind"])), total=len(todo))
-        ex = make_executor(n, scheduler)
-        description = ex.description
         crashed = _round(ex, spec, todo, store, done, bar, task, retry_crashes=scheduler is None)
         if crashed:
             _round(IsolatedExecutor(min(n, len(crashed))), spec, crashed, store, done, bar, task, retry_crashes=False)
