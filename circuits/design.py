@@ -116,10 +116,10 @@ class InpTests(_M):
 
 
 class Reticle(_M):
-    """A stepper reticle field (assumption: 26 x 33 mm, the standard DUV scanner field)."""
+    """A stepper reticle field, at most 26 x 33 mm (the standard DUV scanner field)."""
 
     name: str = Field(pattern=r"^[A-Za-z0-9_]+$")
-    field_um: Size
+    field_um: tuple[Annotated[float, Field(gt=0, le=26_000)], Annotated[float, Field(gt=0, le=33_000)]]
 
 
 class Wafer(_M):
