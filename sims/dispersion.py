@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -246,3 +247,81 @@ def ring_dispersion(pdk: str, xs: str, *, radius_um: float | None = None, fsr_hz
     return RingDispersion(radius_um=float(r), fsr_hz=res["d1_hz"], d1_hz=res["d1_hz"], d2_hz=res["d2_hz"],
                           neff=res["neff"], ng=res["ng"], regime="anomalous" if res["d2_hz"] > 0 else "normal",
                           dint=list(zip(res["mu"], res["dint_hz"])), details=details)
+
+
+# ---------------------------------------------------------------------------
+# Plots
+# ---------------------------------------------------------------------------
+def _save(fig, path) -> Path:
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from weiming.sims.cache import atomic_write_bytes
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=120, metadata={"Software": None})
+    plt.close(fig)
+    atomic_write_bytes(Path(path), buf.getvalue())
+    return Path(path)
+
+
+def plot_dispersion_curve(curve: DispersionCurve, pdk: str, xs: str, path) -> Path:
+    """neff, ng and D versus wavelength (PNG), in the PDK's waveguide colour."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from weiming.sims.modes import _core_color
+
+    c = _core_color(pdk, xs)
+    wl = np.asarray(curve.wavelengths_um) * 1e3
+    fig, ax = plt.subplots(1, 3, figsize=(12, 3.6))
+    for a, y, lab in zip(ax, (curve.neff, curve.ng, curve.d_ps_nm_km), ("neff", "ng", "D (ps/nm/km)")):
+        a.plot(wl, y, "o-", color=c, ms=3)
+        a.set_xlabel("wavelength (nm)")
+        a.set_ylabel(lab)
+        a.grid(alpha=0.3)
+    ax[2].axhline(0, color="k", lw=0.6)
+    fig.suptitle(f"{pdk} / {xs}" + (f", R = {curve.radius_um} um" if curve.radius_um else ""), fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_ring_dispersion(rd: RingDispersion, pdk: str, xs: str, path, **_) -> Path:
+    """neff and ng versus wavelength (fit points and polynomial) and Dint versus mu (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from weiming.sims.modes import _core_color
+
+    c = _core_color(pdk, xs)
+    wl = np.asarray(rd.details["fit_wavelengths_um"])
+    n = np.asarray(rd.details["fit_neff"])
+    lc = float(np.mean(wl))
+    coef = np.polynomial.polynomial.polyfit(wl - lc, n, min(4, wl.size - 1))
+    fine = np.linspace(wl[0], wl[-1], 200)
+    nf = np.polynomial.polynomial.polyval(fine - lc, coef)
+    ngf = nf - fine * np.polynomial.polynomial.polyval(fine - lc, np.polynomial.polynomial.polyder(coef))
+    fig, ax = plt.subplots(1, 3, figsize=(12, 3.6))
+    ax[0].plot(fine * 1e3, nf, color=c)
+    ax[0].plot(wl * 1e3, n, "o", color=c, ms=4)
+    ax[0].set_ylabel("neff (bent)")
+    ax[1].plot(fine * 1e3, ngf, color=c)
+    ax[1].set_ylabel("ng (bent)")
+    for a in ax[:2]:
+        a.set_xlabel("wavelength (nm)")
+        a.grid(alpha=0.3)
+    mu = [m for m, _ in rd.dint]
+    ax[2].plot(mu, [h / 1e6 for _, h in rd.dint], "o", color=c, ms=4)
+    ax[2].axhline(0, color="k", lw=0.6)
+    ax[2].set_xlabel("mode number mu")
+    ax[2].set_ylabel("Dint/2pi (MHz)")
+    ax[2].grid(alpha=0.3)
+    fig.suptitle(f"{pdk} / {xs}: R = {rd.radius_um:.2f} um, FSR = {rd.fsr_hz / 1e9:.4f} GHz, "
+                 f"D2/2pi = {rd.d2_hz / 1e3:.1f} kHz ({rd.regime})", fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path)

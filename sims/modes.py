@@ -133,11 +133,11 @@ def xs_geometry(pdk: str, xs: str, *, width: float | None = None, thickness: flo
     try:
         tech = get_tech(pdk)
     except KeyError as e:
-        raise ModeSolverInputError(str(e)) from None
+        raise ModeSolverInputError(e.args[0]) from None
     try:
         xdef = tech.xs(xs)
     except KeyError as e:
-        raise ModeSolverInputError(str(e)) from None
+        raise ModeSolverInputError(e.args[0]) from None
     if xdef.port_type != "optical":
         optical = sorted(n for n, x in tech.cross_sections.items() if x.port_type == "optical")
         raise ModeSolverInputError(f"cross-section {xs!r} of PDK {pdk} is electrical; optical: {optical}")
@@ -415,7 +415,11 @@ class Mode:
     extra: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        """{"neff", "ng", "te_fraction", "aeff_um2", "gamma_per_w_m", ...}."""
+        """The CLI/contract form: {"neff", "ng", "te_fraction", "aeff_um2"}."""
+        return {"neff": self.neff, "ng": self.ng, "te_fraction": self.te_fraction, "aeff_um2": self.aeff_um2}
+
+    def to_dict(self) -> dict:
+        """Everything, including gamma, wavelength and radius."""
         d = asdict(self)
         d.pop("extra")
         return d
@@ -505,3 +509,51 @@ def mode_fields(pdk: str, xs: str, wavelength_um: float, *, width: float | None 
     eng = MpbWaveguide(geom, default_numerics(pdk, resolution), radius_um=_check_radius(radius_um),
                        num_bands=num_modes)
     return geom, eng.solve(_check_wavelength(wavelength_um), fields=True)
+
+
+# ---------------------------------------------------------------------------
+# Plots
+# ---------------------------------------------------------------------------
+def _core_color(pdk: str, xs: str) -> str:
+    from weiming.pdk import get_tech
+
+    tech = get_tech(pdk)
+    return tech.layers[tech.xs(xs).layer].color
+
+
+def plot_modes(pdk: str, xs: str, wavelength_um: float, path, *, num_modes: int = 1, **kw):
+    """|E|^2 of the modes over the cross-section, core outlined in the PDK layer colour (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from pathlib import Path
+
+    from weiming.sims.cache import atomic_write_bytes
+
+    geom, bands = mode_fields(pdk, xs, wavelength_um, num_modes=num_modes, **kw)
+    colour = _core_color(pdk, xs)
+    fig, axes = plt.subplots(1, len(bands), figsize=(5.0 * len(bands), 4.0), squeeze=False)
+    for ax, b in zip(axes[0], bands):
+        f = b["field"]
+        y0, y1, z0, z1 = f["extent_um"]
+        ax.imshow(f["abs_e2"].T, origin="lower", extent=(y0, y1, z0, z1), cmap="magma", aspect="equal")
+        for r in geom.rects:  # material boundaries inside the window
+            ya, yb = max(r.y0, y0), min(r.y1, y1)
+            za, zb = max(r.z0, z0), min(r.z1, z1)
+            if yb > ya and zb > za:
+                ax.add_patch(plt.Rectangle((ya, za), yb - ya, zb - za, fill=False, lw=1.0,
+                                           ec=colour if r.material != "sio2" else "#bbbbbb"))
+        ax.set_xlabel("y (um)")
+        ax.set_ylabel("z (um)")
+        ax.set_title(f"neff={b['neff']:.5f}  TE={b['te_fraction']:.2f}  Aeff={b['aeff_um2']:.2f} um$^2$", fontsize=9)
+    fig.suptitle(f"{pdk} / {xs}: |E|$^2$ at {wavelength_um * 1e3:.2f} nm (w={geom.width_um} um, "
+                 f"t={geom.thickness_um} um)", fontsize=10)
+    fig.tight_layout()
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=120, metadata={"Software": None})
+    plt.close(fig)
+    atomic_write_bytes(Path(path), buf.getvalue())
+    return Path(path)
