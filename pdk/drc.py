@@ -109,31 +109,27 @@ def run_drc(layout: Any, pdk: str, *, deep: bool = True, report: str | Path | No
         rdb.generator = "weiming.pdk.drc"
         rdb.top_cell_name = cells[0].name
     totals: dict[str, list] = {}  # rule name -> [count, examples]
-    dss = kdb.DeepShapeStore() if deep else None
-    try:
-        for cell in cells:
-            ctx = Context(layout=ly, cell=cell, tech=tech, dss=dss)
-            excl = ctx.region("DRC_EXCLUDE") if ctx.present("DRC_EXCLUDE") else None
-            rdb_cell = rdb.create_cell(cell.name) if rdb is not None else None
-            for rule in tech.rules:
-                if rule.kind in GEOMETRIC_KINDS and rule.layer in NON_MASK_LAYERS:
-                    continue  # annotation layers are not masks
-                markers = [_exclude(m, excl) for m in CHECKS[rule.kind](ctx, rule)]
-                n = sum(m.count() for m in markers)
-                if n == 0:
-                    continue
-                entry = totals.setdefault(rule.name, [0, []])
-                entry[0] += n
-                entry[1].extend(_examples(markers, ly.dbu, MAX_EXAMPLES - len(entry[1])))
-                if rdb is not None:
-                    cat = rdb.category_by_path(rule.name) or rdb.create_category(rule.name)
-                    cat.description = rule.describe()
-                    for m in markers:
-                        if m.count():
-                            rdb.create_items(rdb_cell.rdb_id(), cat.rdb_id(), kdb.CplxTrans(ly.dbu), m)
-    finally:
-        if dss is not None:
-            dss._destroy()
+    dss = kdb.DeepShapeStore() if deep else None  # freed with the regions when this call returns
+    for cell in cells:
+        ctx = Context(layout=ly, cell=cell, tech=tech, dss=dss)
+        excl = ctx.region("DRC_EXCLUDE") if ctx.present("DRC_EXCLUDE") else None
+        rdb_cell = rdb.create_cell(cell.name) if rdb is not None else None
+        for rule in tech.rules:
+            if rule.kind in GEOMETRIC_KINDS and rule.layer in NON_MASK_LAYERS:
+                continue  # annotation layers are not masks
+            markers = [_exclude(m, excl) for m in CHECKS[rule.kind](ctx, rule)]
+            n = sum(m.count() for m in markers)
+            if n == 0:
+                continue
+            entry = totals.setdefault(rule.name, [0, []])
+            entry[0] += n
+            entry[1].extend(_examples(markers, ly.dbu, MAX_EXAMPLES - len(entry[1])))
+            if rdb is not None:
+                cat = rdb.category_by_path(rule.name) or rdb.create_category(rule.name)
+                cat.description = rule.describe()
+                for m in markers:
+                    if m.count():
+                        rdb.create_items(rdb_cell.rdb_id(), cat.rdb_id(), kdb.CplxTrans(ly.dbu), m)
     order = {r.name: i for i, r in enumerate(tech.rules)}
     violations = [Violation(rule=name, count=c, examples=ex, description=_describe(tech, name))
                   for name, (c, ex) in sorted(totals.items(), key=lambda kv: order[kv[0]])]
