@@ -16,8 +16,9 @@ Method (all lengths in database units inside the operator):
 3. **Radius.** At every arc vertex i the radius is the circumradius of the
    vertices i-k, i, i+k (k up to ``SPAN`` = 3, limited by the run's ends), which
    is exact for points on a circle; spanning several vertices makes the sagitta
-   large compared with the 0.5 nm rounding of the vertices (relative error
-   ~1e-3 for R = 500 um).
+   large compared with the 0.5 nm rounding of the vertices. Measured on
+   gdsfactory circular bends of R = 30-500 um (1 nm grid): edge radii within
+   0.15 % of R -/+ w/2.
 4. **Centre line.** The two edges of a waveguide of width w bent at centre-line
    radius R have radii R - w/2 (inner) and R + w/2 (outer). The rule value is a
    centre-line radius, so an edge is flagged when its radius is below

@@ -215,6 +215,20 @@ def test_radius_check_ignores_rectangle_corners_and_tapers() -> None:
     assert run_drc(b.ly, "inp").clean
 
 
+@pytest.mark.parametrize("radius_um", [30.0, 75.0, 500.0])
+def test_radius_estimate_resolution(radius_um: float) -> None:
+    """The edge-radius estimate of a grid-snapped, finely sampled arc is within 0.3 % (documented: 0.15 %)."""
+    from weiming.pdk.drc_radius import contour_radii
+
+    n = int(radius_um * math.pi / 2 / 0.02)  # a vertex every 20 nm, snapped to 1 nm
+    pts = [(round(1000 * radius_um * math.cos(t)), round(1000 * radius_um * math.sin(t)))
+           for t in (i * math.pi / 2 / n for i in range(n + 1))] + [(0, 0)]
+    poly = kdb.Polygon([kdb.Point(x, y) for x, y in pts]).smooth(10, False)
+    radii = contour_radii([(p.x, p.y) for p in poly.each_point_hull()])
+    assert len(radii) == 1
+    assert radii[0][0] / 1000 == pytest.approx(radius_um, rel=3e-3)
+
+
 def test_violation_json_and_report(tmp_path) -> None:
     tech = get_tech("sin800")
     ly, _ = violate(tech, tech.rule("space", "WG"))
