@@ -24,8 +24,10 @@ NAMES = {"straight", "bend_euler", "taper", "dbr_laser", "soa", "phase_modulator
          "pad_dc", "pad_gsg"}
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(autouse=True)
 def inp():
+    """Activate inp for every test: under xdist, other files' tests (e.g. the
+    registry harness) may activate another PDK on the same worker in between."""
     activate("inp")
     yield get_tech("inp")
 
@@ -293,12 +295,26 @@ INVALID = [
     ("amzi", {"delay_ps": 0.0}, "delay_ps"),
     ("mmi2x2", {"width": 5.0}, "DEEP.S.1"),
     ("mmi1x2", {"access_width": 0.8}, "DEEP.W.1"),
+    ("mmi1x2", {"width": 50.0}, "maximum 20 um"),
+    ("straight", {"width": 1.501}, "2 nm"),
     ("transition_shallow_active", {"active_overlap": 2.0}, "ACT.W.1"),
     ("straight", {"length": 3.0, "cross_section": "active"}, "ACT.W.1"),
     ("pad_gsg", {"pitch": 85.0}, "PAD.S.1"),
     ("pad_dc", {"size_x": 4.0}, "PAD.W.1"),
     ("ssc", {"end_width": 2.0}, "end_width"),
 ]
+
+
+def test_inp_cells_refuse_another_active_pdk():
+    """Called with a SiN PDK active, an InP cell raises instead of drawing on SiN layers."""
+    from weiming.components.registry import raw_cells
+
+    activate("sin100")
+    try:
+        with pytest.raises(DesignRuleError, match="inp PDK active"):
+            raw_cells("inp")["mzm"]()
+    finally:
+        activate("inp")
 
 
 @pytest.mark.parametrize("name,kw,needle", INVALID)

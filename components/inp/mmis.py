@@ -44,7 +44,8 @@ def _mmi(width: float, length: float | None, n_in: int, n_out: int, access_width
     t = cm.tech()
     cm.even_width("width", width)
     v.min_width("width", width, "DEEP")
-    cm.length("width", width, lo=2 * access_width, hi=50.0, why="room for two access guides")
+    cm.length("width", width, lo=2 * access_width, hi=20.0,
+              why="room for two access guides; L_pi grows as W^2 (W = 20 um: L_pi ~ 1.1 mm)")
     v.min_width("access_width", access_width, "DEEP")
     cm.even_width("access_width", access_width)
     v.in_range("access_width", access_width, 0, 5.0, "um")
