@@ -37,14 +37,56 @@ class Die:
                 "reticle": self.reticle}
 
 
+def canonical_layout(cell: gf.Component):
+    """A copy of ``cell``'s tree in a fresh layout with cells, layers and instances in sorted order.
+
+    KLayout writes cells in creation order, which depends on what else was
+    built earlier in the process; copying into a canonical order makes the GDS
+    bytes depend on the geometry and names only.
+    """
+    import klayout.db as kdb
+
+    src = cell.kcl.layout
+    top = src.cell(cell.name)
+    idxs = [top.cell_index(), *top.called_cells()]
+    names = sorted(src.cell(i).name for i in idxs)
+    dst = kdb.Layout()
+    dst.dbu = src.dbu
+    made = {n: dst.create_cell(n) for n in names}
+    used = [li for li in src.layer_indexes() if not all(src.cell(i).shapes(li).is_empty() for i in idxs)]
+    used.sort(key=lambda li: (src.get_info(li).layer, src.get_info(li).datatype))
+    lmap = [(li, dst.layer(src.get_info(li))) for li in used]
+    for n in names:
+        sc, dc = src.cell(n), made[n]
+        for sli, dli in lmap:
+            if not sc.shapes(sli).is_empty():
+                dc.shapes(dli).insert(sc.shapes(sli))
+        insts = []
+        for inst in sc.each_inst():
+            ca = inst.cell_inst.dup()
+            target = src.cell(ca.cell_index).name
+            ca.cell_index = made[target].cell_index()
+            insts.append((target, str(ca), ca))
+        for _, _, ca in sorted(insts, key=lambda t: (t[0], t[1])):
+            dc.insert(ca)
+    return dst, made[cell.name]
+
+
 def write_gds(cell: gf.Component, path: Path) -> None:
-    """Deterministic GDS: no timestamps, no context info or metadata (cell names are content-derived)."""
-    import kfactory as kf
+    """Deterministic GDS: canonical cell order, no timestamps, no context info or metadata."""
+    import klayout.db as kdb
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    opts = kf.save_layout_options(write_context_info=False, gds2_write_timestamps=False,
-                                  gds2_write_cell_properties=False, gds2_write_file_properties=False)
-    cell.write_gds(path, with_metadata=False, save_options=opts)
+    ly, top = canonical_layout(cell)
+    opts = kdb.SaveLayoutOptions()
+    opts.format = "GDS2"
+    opts.write_context_info = False
+    opts.gds2_write_timestamps = False
+    opts.gds2_write_cell_properties = False
+    opts.gds2_write_file_properties = False
+    opts.gds2_libname = "WEIMING"
+    opts.select_cell(top.cell_index())
+    ly.write(str(path), opts)
 
 
 class _Quiet:
