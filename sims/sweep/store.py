@@ -52,11 +52,11 @@ class Store:
     def put(self, key: str, target: dict, inputs: dict, result: dict) -> dict:
         """Write the artifacts of ``result`` (from :func:`run_point`), then its record; return the record."""
         outputs = dict(result.get("outputs") or {})
-        for name, data in (result.get("artifacts") or {}).items():
+        for column, (name, data) in (result.get("artifacts") or {}).items():
             rel = Path("artifacts") / key[:16] / name
             atomic_write_bytes(self.root / rel, data)
             os.chmod(self.root / rel, 0o644)  # mkstemp makes 0600; results are for everyone who reads the dir
-            outputs[Path(name).suffix.lstrip(".") or name] = rel.as_posix()
+            outputs[column] = rel.as_posix()
         rec = {"key": key, "version": weiming.__version__, "target": _canonical(target),
                "inputs": _canonical(inputs), "status": result["status"], "error": result.get("error"),
                "transient": bool(result.get("transient", False)), "outputs": outputs,

@@ -36,8 +36,9 @@ from typing import Any, Callable
 
 from weiming.sims.sweep.spec import ParamSpec, SpecError
 
-#: (outputs, artifacts): artifacts are files (name -> bytes) that the store writes next to the results.
-Result = tuple[dict[str, Any], dict[str, bytes]]
+#: (outputs, artifacts): artifacts are files, ``column -> (file name, bytes)``, that the store writes
+#: next to the results; the column holds the file's path.
+Result = tuple[dict[str, Any], dict[str, tuple[str, bytes]]]
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,10 @@ class Target:
     """A kind of sweep target: how to find its function and how to run one point."""
 
     kind: str
-    selectors: tuple[str, ...]  # target keys that pick the function, not passed to it
-    resolve: Callable[[dict], Callable]  # target mapping -> function (raises SpecError)
+    selectors: tuple[str, ...]  # target keys that pick the function, not passed to it as parameters
+    resolve: Callable[[dict], "Callable | list[Callable]"]  # -> the function(s) taking the parameters
     run: Callable[[dict, dict], Result]  # (target mapping, parameters) -> result, in a worker
+    hidden: tuple[str, ...] = ()  # arguments the target sets itself (not sweepable)
 
 
 TARGETS: dict[str, Target] = {}
@@ -162,7 +164,7 @@ def _run_cell(cfg: dict, params: dict) -> Result:
             out.update(drc_clean=bool(res.clean), drc_violations=sum(v.count for v in res.violations),
                        drc_rules=",".join(sorted({v.rule for v in res.violations})))
     out.update({k: v for k, v in metrics(dict(c.info), "info.").items()})
-    return out, {"cell.gds": data}
+    return out, {"gds": ("cell.gds", data)}
 
 
 # --- python -------------------------------------------------------------------------------------
@@ -181,9 +183,58 @@ def _mode_metrics(modes: Any) -> dict:
     return out
 
 
-def _resolve_fdtd(cfg: dict) -> Callable:
-    where = cfg.get("function", "sparams")
-    return _simulation("fdtd_sparams", f"weiming.sims.fdtd:{where}")(cfg)
+def _sparams_function() -> Callable:
+    try:
+        return _import("weiming.sims.fdtd:sparams", "target.kind")
+    except SpecError:
+        pass
+    try:
+        return _import("weiming.sims.fdtd_sparams:sparams", "target.kind")
+    except SpecError as e:
+        raise SpecError("target.kind", f"simulation 'fdtd_sparams' is not available ({str(e).split(': ', 1)[1]})") \
+            from None
+
+
+def _resolve_fdtd(cfg: dict) -> list[Callable]:
+    """FDTD options of ``sparams`` and the cell's own parameters (they go in ``settings``)."""
+    cell_cfg = {"pdk": cfg.get("pdk"), "name": cfg.get("cell")}
+    if cell_cfg["name"] is None:
+        raise SpecError("target.cell", "missing (the registered cell to simulate)")
+    fn = _sparams_function()
+    try:
+        cell = _resolve_cell(cell_cfg)
+    except SpecError as e:
+        raise SpecError(e.key.replace("target.name", "target.cell"), str(e).split(": ", 1)[1]) from None
+    return [fn, cell]
+
+
+def _run_fdtd(cfg: dict, params: dict) -> Result:
+    import json
+
+    import numpy as np
+
+    fn = _sparams_function()
+    options = set(inspect.signature(fn).parameters) - {"cell", "pdk", "settings", "progress"}
+    args = {**_fixed(cfg, TARGETS["fdtd_sparams"]), **params}
+    sim = {k: v for k, v in args.items() if k in options}
+    settings = {k: v for k, v in args.items() if k not in options}
+    res = fn(cfg["cell"], cfg["pdk"], settings=settings, **sim)
+    wl = np.asarray(res.wavelengths_um, dtype=float)
+    mid = int(np.argmin(abs(wl - 0.5 * (wl.min() + wl.max()))))  # centre of the band
+    out: dict[str, Any] = {"wavelength_um": float(wl[mid])}
+    for i, a in enumerate(res.ports):  # input port
+        for j, b in enumerate(res.ports):  # output port
+            p = np.abs(np.asarray(res.s)[:, j, i]) ** 2
+            if np.all(np.isfinite(p)):  # NaN: port i was not excited
+                out[f"T.{b}@{a}"] = float(p[mid])  # power transmission at the band centre
+                out[f"T_mean.{b}@{a}"] = float(p.mean())  # averaged over the band
+    return out, {"sparams": ("sparams.json", json.dumps(metrics_json(res)).encode())}
+
+
+def metrics_json(obj: Any) -> Any:
+    from weiming.sims.cache import to_jsonable
+
+    return to_jsonable(obj.to_json() if hasattr(obj, "to_json") else obj)
 
 
 for _t in (
@@ -194,7 +245,7 @@ for _t in (
            _call(_simulation("dispersion", "weiming.sims.dispersion:ring_dispersion"))),
     Target("ring_spectrum", (), _simulation("ring_spectrum", "weiming.sims.sweep.builtin:ring_spectrum"),
            _call(_simulation("ring_spectrum", "weiming.sims.sweep.builtin:ring_spectrum"))),
-    Target("fdtd_sparams", ("function",), _resolve_fdtd, _call(_resolve_fdtd)),
+    Target("fdtd_sparams", ("pdk", "cell"), _resolve_fdtd, _run_fdtd, hidden=("settings", "progress")),
     Target("benchmark", (), _simulation("benchmark", "weiming.sims.sweep.builtin:cpu_benchmark"),
            _call(_simulation("benchmark", "weiming.sims.sweep.builtin:cpu_benchmark"))),
     Target("python", ("function",), _resolve_python, _call(_resolve_python)),
@@ -242,36 +293,44 @@ def _type_ok(v: Any, t: type | None, none_ok: bool) -> bool:
 
 
 def check(cfg: dict, parameters: dict[str, ParamSpec]) -> frozenset[str]:
-    """Check the target and the parameters against its function; return the ``int`` parameters.
+    """Check the target and the parameters against its function(s); return the ``int`` parameters.
 
     Raises :class:`SpecError` naming the key: unknown kind/cell/simulation,
     unknown argument, missing required argument, value of the wrong type.
     """
     t = get_target(cfg.get("kind"))
-    fn = t.resolve(cfg)
-    label = getattr(fn, "__name__", t.kind)
-    sig = inspect.signature(fn)
-    params = sig.parameters
-    var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    named = [n for n, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    resolved = t.resolve(cfg)
+    fns = resolved if isinstance(resolved, list) else [resolved]
+    label = getattr(fns[-1], "__name__", t.kind)
+    sigs = [(fn, inspect.signature(fn).parameters) for fn in fns]
+    skip = set(t.selectors) | set(t.hidden)
+
+    def owner(key: str) -> tuple[Callable, inspect.Parameter | None] | None:
+        for fn, ps in sigs:
+            if key in ps and key not in skip and ps[key].kind in (ps[key].POSITIONAL_OR_KEYWORD, ps[key].KEYWORD_ONLY):
+                return fn, ps[key]
+        for fn, ps in sigs:
+            if any(p.kind is p.VAR_KEYWORD for p in ps.values()):
+                return fn, None
+        return None
+
+    known = [n for _, ps in sigs for n, p in ps.items()
+             if n not in skip and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
     fixed = _fixed(cfg, t)
-    for key, where in [(k, "target") for k in fixed] + [(k, "parameters") for k in parameters]:
-        if key not in params and not var_kw:
-            raise SpecError(f"{where}.{key}", f"unknown parameter of {label} (known: {', '.join(named)})")
-    for n in named:
-        p = params[n]
-        if p.default is inspect.Parameter.empty and n not in fixed and n not in parameters:
-            raise SpecError("parameters", f"{label} needs {n!r}: give it in target or parameters")
     integer = set()
-    for key, value in fixed.items():
-        if key in params:
-            typ, none_ok = _expected(fn, params[key])
-            if not _type_ok(value, typ, none_ok):
-                raise SpecError(f"target.{key}", f"{value!r} is not a valid {typ.__name__} for {label}")
-    for key, ps in parameters.items():
-        if key not in params:
+    for key, where in [(k, "target") for k in fixed] + [(k, "parameters") for k in parameters]:
+        found = owner(key)
+        if found is None:
+            raise SpecError(f"{where}.{key}", f"unknown parameter of {label} (known: {', '.join(known)})")
+        fn, p = found
+        if p is None:
             continue
-        typ, none_ok = _expected(fn, params[key])
+        typ, none_ok = _expected(fn, p)
+        if where == "target":
+            if not _type_ok(fixed[key], typ, none_ok):
+                raise SpecError(f"target.{key}", f"{fixed[key]!r} is not a valid {typ.__name__} for {label}")
+            continue
+        ps = parameters[key]
         if typ is int:
             integer.add(key)
         if ps.values is not None:
@@ -282,6 +341,11 @@ def check(cfg: dict, parameters: dict[str, ParamSpec]) -> frozenset[str]:
         elif typ not in (float, int, None):
             raise SpecError(f"parameters.{key}.min", f"a min/max range needs a number, but {key} of {label} "
                                                      f"is {typ.__name__}; give 'values'")
+    fn0, ps0 = sigs[0]
+    for n, p in ps0.items():
+        if (p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                and n not in skip and n not in fixed and n not in parameters):
+            raise SpecError("parameters", f"{label} needs {n!r}: give it in target or parameters")
     return frozenset(integer)
 
 
@@ -291,7 +355,7 @@ def run_point(cfg: dict, params: dict) -> dict:
     """Run one point; never raises for a failure of the point itself (it is recorded instead).
 
     Returns ``status`` ("ok"|"error"), ``error``, ``outputs``, ``artifacts``
-    (name -> bytes), ``seconds`` (wall time of the point), ``started``/``finished``
+    (column -> (file name, bytes)), ``seconds`` (wall time of the point), ``started``/``finished``
     (Unix time), ``host`` and ``pid`` of the worker.
     """
     import json
