@@ -6,6 +6,10 @@ drives either through that same code path: the local one is a
 :class:`concurrent.futures.ProcessPoolExecutor` (``spawn`` start method: no
 fork of a parent holding threads or KLayout state), the cluster one a
 :class:`dask.distributed.Client` connected to ``scheduler`` (``tcp://HOST:PORT``).
+
+The cluster's workers need the same weiming installed (and, for ``python``
+targets, the module of the function); points and their files travel back to
+this process, which alone writes the store, so workers need no shared disk.
 """
 
 from __future__ import annotations
