@@ -174,3 +174,11 @@ def test_yaml_exponent_floats_are_numbers(tmp_path):
                  "parameters:\n  radius_um: [1e3, 2.5e+2]\n  kappa2: [1e-3]\n")
     _, points = plan(p)
     assert points == [{"radius_um": 1000.0, "kappa2": 0.001}, {"radius_um": 250.0, "kappa2": 0.001}]
+
+
+def test_cli_workers_and_scheduler_exclude_each_other(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text("target: {kind: benchmark}\nparameters:\n  n: [1000]\n")
+    r = CliRunner().invoke(app, ["sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "2",
+                                 "--scheduler", "tcp://127.0.0.1:8786"])
+    assert r.exit_code == 2 and "--workers and --scheduler" in r.stderr and not (tmp_path / "o").exists()
