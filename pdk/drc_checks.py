@@ -46,13 +46,22 @@ class Context:
         """A length in um as an integer number of database units (rounded)."""
         return int(round(um / self.dbu))
 
-    def region_of(self, gds: tuple[int, int]) -> kdb.Region:
-        """All polygons of GDS layer ``gds`` under the top cell (hierarchical in deep mode)."""
-        if gds not in self._cache:
+    def region_of(self, gds: tuple[int, int], merged: bool = True) -> kdb.Region:
+        """All polygons of GDS layer ``gds`` under the top cell (hierarchical in deep mode).
+
+        Merged once here and cached: every check needs merged polygons, and
+        KLayout would otherwise merge again in each check (4x slower on a
+        gdsfactory spiral). ``merged=False`` gives the shapes as drawn.
+        """
+        key = (gds, merged)
+        if key not in self._cache:
             li = self.layout.find_layer(*gds)
             it = self.layout.begin_shapes(self.cell, li)
-            self._cache[gds] = kdb.Region(it) if self.dss is None else kdb.Region(it, self.dss)
-        return self._cache[gds]
+            reg = kdb.Region(it) if self.dss is None else kdb.Region(it, self.dss)
+            if merged:
+                reg.merge()
+            self._cache[key] = reg
+        return self._cache[key]
 
     def present(self, *layers: str) -> bool:
         """True when every named layer has shapes under the top cell (else the check has nothing to do)."""
@@ -181,7 +190,7 @@ def check_layer(ctx: Context, rule: Rule) -> list[Markers]:
         info = ctx.layout.get_info(li)
         if (info.layer, info.datatype) in known or ctx.cell.bbox(li).empty():
             continue
-        out.append(ctx.region_of((info.layer, info.datatype)))
+        out.append(ctx.region_of((info.layer, info.datatype), merged=False))  # count shapes as drawn
     return out
 
 
