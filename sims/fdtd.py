@@ -3,6 +3,8 @@
 Public API (meep units inside: um and 1/um, c = 1):
 
 - :func:`ring2d` - resonances of an isolated 2D ring (Meep's ring tutorial);
+- :func:`ring_bus_2d` - loaded resonances of a 2D ring next to a bus (Harminv);
+- :func:`coupler_fdtd_2d` - kappa^2 / excess loss of a 2D ring-bus coupler;
 - :func:`sparams` - S-parameters of any registered cell of a PDK over a band,
   written by :func:`write_outputs` as Touchstone (.sNp, scikit-rf), JSON and PNG;
 - :func:`reduce_2d` - the effective-index reduction used for 2D runs.
@@ -32,7 +34,10 @@ better parallelised across processes with the serial build (``weiming sweep``).
 
 from __future__ import annotations
 
-from weiming.sims.fdtd_core import FdtdInputError, Resonance, ring2d
-from weiming.sims.fdtd_eim import Reduction2D, reduce_2d
+from weiming.sims.fdtd_core import FdtdInputError, Resonance, ring2d, ring_bus_2d
+from weiming.sims.fdtd_coupler import CouplerFdtd, coupler_fdtd_2d
+from weiming.sims.fdtd_eim import Reduction2D, bent_slab_ng, reduce_2d
+from weiming.sims.fdtd_sparams import SParams, parse_wavelengths, sparams, write_outputs
 
-__all__ = ["FdtdInputError", "Resonance", "ring2d", "Reduction2D", "reduce_2d"]
+__all__ = ["FdtdInputError", "Resonance", "ring2d", "ring_bus_2d", "CouplerFdtd", "coupler_fdtd_2d", "Reduction2D",
+           "bent_slab_ng", "reduce_2d", "SParams", "parse_wavelengths", "sparams", "write_outputs"]

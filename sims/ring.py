@@ -240,8 +240,98 @@ def fit_lorentzian(wavelength_um: ArrayLike, transmission: ArrayLike, *, regime:
     return r.qi, r.qc
 
 
+def spectrum(pdk: str, radius_um: float, gap_um: float, *, loss_db_per_m: float | None = None,
+             coupler: str = "point", wrap_angle_deg: float | None = None, center_um: float = 1.54978,
+             xs: str | None = None, n_fsr: float = 2.0, dispersion: bool = True) -> dict:
+    """All-pass spectrum and figures of merit of a PDK ring: kappa^2 from the coupler model, neff/ng/D2
+    from the mode solver (bent ring, :func:`weiming.sims.dispersion.ring_dispersion`), loss from the PDK.
+
+    Returns a JSON-ready dict; the spectrum samples ``n_fsr`` FSRs around
+    ``center_um`` coarsely plus +-20 linewidths around every resonance.
+    """
+    from weiming.pdk import get_tech
+    from weiming.sims import coupler as cpl
+
+    tech = get_tech(pdk)
+    if xs is None:
+        xs = "resonator" if "resonator" in tech.cross_sections else "deep"
+    _check("radius_um", radius_um, 0.0, lo_open=True)
+    loss = tech.extra.get("loss_db_per_m") if loss_db_per_m is None else loss_db_per_m
+    if isinstance(loss, dict):  # InP: per cross-section
+        loss = loss.get(xs, next(iter(loss.values())))
+    loss = float(loss)
+    _check("loss_db_per_m", loss, 0.0)
+    width = tech.xs(xs).width
+    k2 = cpl.kappa2(pdk, gap_um, radius_um, width, coupler, wrap_angle_deg, center_um)
+    if dispersion:
+        from weiming.sims.dispersion import ring_dispersion
+
+        rd = ring_dispersion(pdk, xs, radius_um=radius_um, center_um=center_um)
+        neff, ng, d2 = rd.neff, rd.ng, rd.d2_hz
+    else:
+        from weiming.sims.modes import solve_modes
+
+        m = solve_modes(pdk, xs, center_um, radius_um=radius_um)[0]
+        neff, ng, d2 = m.neff, m.ng, 0.0
+    L = 2 * math.pi * radius_um
+    qi, qc = intrinsic_q(loss, ng, center_um), coupling_q(k2, ng, L, center_um)
+    ql = loaded_q(qi, qc)
+    k2c = critical_kappa2(loss, L)
+    fsr_um = center_um**2 / (ng * L)
+    lo, hi = center_um - n_fsr * fsr_um / 2, center_um + n_fsr * fsr_um / 2
+    res = resonance_wavelengths_um(radius_um, neff, ng, lo, hi, center_um=center_um, d2_hz=d2)
+    fwhm = center_um / ql
+    wl = [np.linspace(lo, hi, 2001)] + [r + np.linspace(-20, 20, 401) * fwhm for r in res]
+    wl = np.unique(np.clip(np.concatenate(wl), lo, hi))
+    tr = all_pass(wl, radius_um, k2, loss, neff, ng, center_um=center_um, d2_hz=d2)
+    regime = "critical" if abs(qc / qi - 1) < 1e-3 else ("under" if qc > qi else "over")
+    return {
+        "pdk": pdk, "xs": xs, "radius_um": radius_um, "gap_um": gap_um, "coupler": coupler,
+        "wrap_angle_deg": wrap_angle_deg, "loss_db_per_m": loss, "center_um": center_um,
+        "kappa2": k2, "critical_kappa2": k2c, "regime": regime, "neff": neff, "ng": ng, "d2_hz": d2,
+        "fsr_hz": fsr_hz(ng, L), "qi": qi, "qc": qc, "ql": ql,
+        "linewidth_hz": C_M_PER_S / (center_um * 1e-6) / ql,
+        "extinction_db": extinction_db(k2, loss, L), "resonances_um": res.tolist(),
+        "spectrum": {"wavelength_um": wl.tolist(), "transmission": tr.tolist()},
+    }
+
+
+def plot_spectrum(data: dict, path) -> None:
+    """PNG of :func:`spectrum` output: the full window and a zoom on the resonance nearest the centre."""
+    import io
+    from pathlib import Path
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from weiming.sims.cache import atomic_write_bytes
+
+    wl = np.array(data["spectrum"]["wavelength_um"])
+    tr = np.array(data["spectrum"]["transmission"])
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.5))
+    a.plot(wl * 1e3, 10 * np.log10(np.maximum(tr, 1e-9)), lw=0.8)
+    a.set_xlabel("wavelength (nm)")
+    a.set_ylabel("T (dB)")
+    a.set_title(f"{data['pdk']} R={data['radius_um']} um gap={data['gap_um']} um")
+    if data["resonances_um"]:
+        r0 = min(data["resonances_um"], key=lambda r: abs(r - data["center_um"]))
+        hw = 10 * r0 / data["ql"]
+        sel = np.abs(wl - r0) < hw
+        b.plot((wl[sel] - r0) * 1e6, tr[sel])  # pm
+        b.set_xlabel(f"detuning from {r0 * 1e3:.4f} nm (pm)")
+        b.set_title(f"QL={data['ql']:.3g} Qi={data['qi']:.3g} Qc={data['qc']:.3g}")
+    b.set_ylabel("T")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=120, metadata={"Software": None})
+    plt.close(fig)
+    atomic_write_bytes(Path(path), buf.getvalue())
+
+
 __all__ = [
     "C_M_PER_S", "RingModelError", "alpha_per_m", "round_trip_amplitude", "intrinsic_q", "coupling_q", "loaded_q",
     "fsr_hz", "critical_kappa2", "extinction_db", "round_trip_phase", "all_pass", "add_drop",
-    "resonance_wavelengths_um", "ResonanceFit", "fit_resonance", "fit_lorentzian",
+    "resonance_wavelengths_um", "ResonanceFit", "fit_resonance", "fit_lorentzian", "spectrum", "plot_spectrum",
 ]

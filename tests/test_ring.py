@@ -106,3 +106,50 @@ def test_seed_intrinsic_q_of_the_sin100_ring():
     # The seed reports a mean Qi of 20 million; ng of a 100 nm x 2.8 um core is
     # ~1.5-2, so the closed form must land within +-30 % of it.
     assert 14e6 < qi < 26e6
+
+
+def _cli(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "weiming.cli", "ring", "spectrum", *args],
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_cli_ring_spectrum_bad_input():
+    for args, msg in ((["--pdk", "nope", "--radius", "100", "--gap", "1"], "unknown PDK"),
+                      (["--pdk", "sin100", "--radius", "1000", "--gap", "0.1"], "minimum space"),
+                      (["--pdk", "sin100", "--radius", "-5", "--gap", "1"], "radius_um"),
+                      (["--pdk", "sin100", "--radius", "1000", "--gap", "1", "--coupler", "pulley"], "wrap_angle")):
+        r = _cli(*args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert msg in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.meep
+@pytest.mark.slow
+def test_cli_ring_spectrum_json(tmp_path):
+    """sin100 comb ring through the CLI: ring-model numbers consistent with the closed forms."""
+    import json
+
+    png = tmp_path / "ring.png"
+    r = _cli("--pdk", "sin100", "--radius", "1000", "--gap", "2.5", "--json", "--png", str(png))
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    L = 2 * math.pi * 1000
+    assert d["loss_db_per_m"] == 1.7  # PDK default (seed paper)
+    assert d["qi"] == pytest.approx(ring.intrinsic_q(1.7, d["ng"], WL0))
+    assert d["fsr_hz"] == pytest.approx(ring.fsr_hz(d["ng"], L))
+    assert 25e9 < d["fsr_hz"] < 35e9  # 1 mm radius sin100 ring: ~30 GHz (seed: 30.03 GHz)
+    assert d["regime"] in ("under", "over", "critical")
+    assert png.stat().st_size > 1000
+    fit = ring.fit_resonance(*_zoom(d), regime=d["regime"] if d["regime"] != "critical" else "under")
+    assert fit.ql == pytest.approx(d["ql"], rel=0.02)
+
+
+def _zoom(d):
+    wl = np.array(d["spectrum"]["wavelength_um"])
+    tr = np.array(d["spectrum"]["transmission"])
+    r0 = min(d["resonances_um"], key=lambda r: abs(r - d["center_um"]))
+    sel = np.abs(wl - r0) < 15 * r0 / d["ql"]
+    return wl[sel], tr[sel]
