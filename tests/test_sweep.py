@@ -36,6 +36,8 @@ BENCH = {"kind": "benchmark"}
     ({"target": BENCH, "parameters": {"n": [1]}, "sampling": {"method": "sobol"}}, "sampling.method"),
     ({"target": BENCH, "parameters": {"n": [1]}, "sampling": {"method": "lhs"}}, "sampling.n"),
     ({"target": BENCH, "parameters": {"n": [1]}, "extra": 1}, "extra"),
+    ({"target": BENCH, "parameters": {"n": {"min": 1, "max": 9, "num": 3}}, "sampling": {"method": "lhs", "n": 4}},
+     "parameters.n.num"),
     ({"target": BENCH, "parameters": {"width": [1]}}, "parameters.width"),
     ({"target": BENCH, "parameters": {"n": [1000, "many"]}}, "parameters.n.values[1]"),
     ({"target": BENCH, "parameters": {"n": [1.5]}}, "parameters.n.values[0]"),

@@ -112,6 +112,10 @@ class SweepSpec(BaseModel):
                 raise SpecError("sampling.n", f"required for method {s.method!r} (number of points)")
             if s.n < 1:
                 raise SpecError("sampling.n", f"n={s.n} must be at least 1")
+            for name, p in self.parameters.items():
+                if p.num is not None:
+                    raise SpecError(f"parameters.{name}.num", f"{s.method!r} draws sampling.n points; "
+                                                              f"'num' is for grid/list")
         elif s.n is not None:
             raise SpecError("sampling.n", f"only used by random/lhs, not by {s.method!r}")
         if s.method in ("grid", "list"):
