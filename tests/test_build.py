@@ -33,13 +33,22 @@ def _sha(p: Path) -> str:
 
 @pytest.fixture(scope="session")
 def cache_env(tmp_path_factory):
-    old = os.environ.get("WEIMING_CACHE")
-    os.environ["WEIMING_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    """A private build cache, and the source digest frozen for the session: other
+    work editing the tree meanwhile must not turn a cache hit into a rebuild."""
+    from weiming.circuits import build as b
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("WEIMING_CACHE", str(tmp_path_factory.mktemp("cache")))
+    digest = b.source_digest()
+    mp.setattr(b, "source_digest", lambda: digest)
     yield os.environ["WEIMING_CACHE"]
-    if old is None:
-        os.environ.pop("WEIMING_CACHE", None)
-    else:
-        os.environ["WEIMING_CACHE"] = old
+    mp.undo()
+
+
+def test_source_digest_is_stable():
+    from weiming.circuits.build import source_digest
+
+    assert len(source_digest()) == 64 and source_digest() == source_digest()
 
 
 @pytest.fixture(scope="session")
