@@ -240,3 +240,21 @@ def test_eim_surrogates_agree_with_mode_solver():
                 assert ch["surrogate"][k] == pytest.approx(ch["mpb"][k], rel=0.2, abs=2e-4), (name, label, k)
         checked += 1
     assert checked >= 1
+
+
+def test_sin_resonator_surrogate_vs_independent_eim():
+    """The sin100 resonator surrogate (fitted on the MPB mode solver) against the analytic EIM of
+    :mod:`weiming.sims.wafer.slab` at the nominal point and over +2 sigma of thickness: the thin,
+    wide Si3N4 guide is close to a slab, so ng agrees to 0.1 % and dng/dt to 15 %."""
+    from weiming.sims.wafer.fit_surrogates import _sin_resonator_eim
+    from weiming.sims.wafer.surrogates import load
+
+    s = load("sin100_resonator")
+    _, eim = _sin_resonator_eim()
+    e0 = eim({"core_thickness_um": 0.0, "width_bias_um": 0.0})
+    e1 = eim({"core_thickness_um": 0.006, "width_bias_um": 0.0})
+    s1 = s(core_thickness_um=0.006)
+    assert s.nominal("ng") == pytest.approx(e0["ng"], rel=1e-3)
+    assert s.nominal("neff") == pytest.approx(e0["neff"], rel=3e-3)
+    assert float(s1["ng"]) - s.nominal("ng") == pytest.approx(e1["ng"] - e0["ng"], rel=0.15)
+    assert s.nominal("beta2_ps2_per_km") > 0 and e0["beta2_ps2_per_km"] > 0  # normal dispersion (dark pulse)
