@@ -258,3 +258,14 @@ def test_sin_resonator_surrogate_vs_independent_eim():
     assert s.nominal("neff") == pytest.approx(e0["neff"], rel=3e-3)
     assert float(s1["ng"]) - s.nominal("ng") == pytest.approx(e1["ng"] - e0["ng"], rel=0.15)
     assert s.nominal("beta2_ps2_per_km") > 0 and e0["beta2_ps2_per_km"] > 0  # normal dispersion (dark pulse)
+
+
+def test_clustered_defects_raise_chip_yield_at_fixed_device_yield():
+    """Stapper: at the same (calibrated) modulator yield, clustered defects (negative binomial, small
+    alpha) leave more chips entirely good than Poisson defects do."""
+    pois = run_yield(seed=1, wafers=20, sensitivity=False)
+    nb = run_yield(config={"process": {"pdks": {"inp": {"defects": {"model": "negbin", "alpha": 0.5}}}}},
+                   seed=1, wafers=20, sensitivity=False)
+    for r in (pois, nb):
+        assert 0.965 <= r["device_yield"]["modulator"]["value"] <= 0.985
+    assert nb["chip_yield"]["client"]["value"] > pois["chip_yield"]["client"]["value"]
