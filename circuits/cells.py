@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import gdsfactory as gf
 
+from weiming.circuits.errors import BuildError
+
 from weiming.pdk import activate, active_name, get_pdk, get_tech
 
 _ACTIVATED: dict[str, bool] = {}
-
-
-class BuildError(RuntimeError):
-    """The design cannot be built (missing cell, cell rejecting its parameters, overlap...)."""
 
 
 #: name -> (optical ports W/E, electrical ports, length um, height um) of a stand-in.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import gdsfactory as gf
 
 from weiming.circuits.die import named, rect
+from weiming.circuits.errors import PlacementError
 from weiming.pdk import get_tech
 
 
@@ -24,10 +25,6 @@ class Placement:
     y_um: float
     w_um: float
     h_um: float
-
-
-class PlacementError(ValueError):
-    """Dies that do not fit the reticle field or overlap."""
 
 
 def pack(dies: list[tuple[str, float, float]], field_um: tuple[float, float], lane_um: float,

@@ -28,9 +28,8 @@ def register(app: typer.Typer) -> None:
         fails, 2 for a bad config (nothing is written then).
         """
         from weiming.circuits.build import build, main_exit_code
-        from weiming.circuits.cells import BuildError
         from weiming.circuits.design import DesignError
-        from weiming.circuits.reticle import PlacementError
+        from weiming.circuits.errors import BuildError, PlacementError
 
         if config is not None and not config.is_file():
             fail(f"--config {str(config)!r}: no such file")
