@@ -112,3 +112,20 @@ def test_pad_assignment_keeps_pitch_and_order():
     xs = [100.0, 110.0, 120.0, 1000.0]
     px = assign_pads(xs, 150.0, 100.0, 2000.0)
     assert px == sorted(px) and all(b - a >= 150.0 for a, b in zip(px, px[1:]))
+
+
+def test_cli_exits_1_when_a_check_fails(tmp_path, monkeypatch):
+    """DRC/connectivity failures do not raise: the CLI reports them and exits 1."""
+    from typer.testing import CliRunner
+
+    import weiming.circuits.build as b
+    from weiming.cli import app
+
+    failing = {"reticles": [{"name": "R", "pdk": "inp", "gds": "reticles/R.gds", "sha256": "0",
+                             "drc": {"clean": False, "violations": [{"rule": "PAD.S.1", "count": 2, "examples": []}]}}],
+               "chips": [], "checks": {"passed": False, "connectivity": {"passed": False,
+                                                                         "errors": {"C01A": ["open port x"]}}}}
+    monkeypatch.setattr(b, "build", lambda *a, **k: failing)
+    r = CliRunner().invoke(app, ["build", "--out", str(tmp_path / "o"), "-q"])
+    assert r.exit_code == 1
+    assert "PAD.S.1 x2" in r.output and "open port x" in r.output
