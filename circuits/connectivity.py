@@ -53,11 +53,12 @@ class _P:
 def _ports(c: gf.Component) -> list[_P]:
     out = []
     for inst in c.insts:
-        if inst.name.startswith("label"):
+        name = inst.name
+        if name.startswith("label"):
             continue
         for p in inst.ports:
             x, y = p.center
-            out.append(_P(inst.name, p.name, round(x, 3), round(y, 3), float(p.orientation) % 360,
+            out.append(_P(name, p.name, round(x, 3), round(y, 3), float(p.orientation) % 360,
                           round(float(p.width), 3), p.port_type == "optical"))
     return out
 
@@ -68,10 +69,11 @@ def _on_edge_facing_out(p: _P, size_um: tuple[float, float], tol: float = 1.0) -
     return facing.get(round(p.orientation) % 360 * 1.0, False)
 
 
-def check_optical(c: gf.Component, size_um: tuple[float, float]) -> tuple[list[str], list[str]]:
+def check_optical(c: gf.Component, size_um: tuple[float, float], ports: list[_P] | None = None
+                  ) -> tuple[list[str], list[str]]:
     """(errors, chip I/O port names) of the optical ports of ``c``."""
     errors, io = [], []
-    ports = [p for p in _ports(c) if p.optical]
+    ports = [p for p in (ports if ports is not None else _ports(c)) if p.optical]
     at: dict[tuple[float, float], list[_P]] = {}
     for p in ports:
         at.setdefault((p.x, p.y), []).append(p)
@@ -98,9 +100,10 @@ def _is_conductor(inst_name: str) -> bool:
     return inst_name.startswith(("wire", "pad"))
 
 
-def check_electrical(c: gf.Component) -> tuple[list[str], dict[str, str], dict[tuple[str, str], str]]:
+def check_electrical(c: gf.Component, ports: list[_P] | None = None
+                     ) -> tuple[list[str], dict[str, str], dict[tuple[str, str], str]]:
     """(errors, {device_port: pad}, {(inst, port): net id}) of the electrical nets of ``c``."""
-    ports = [p for p in _ports(c) if not p.optical]
+    ports = [p for p in (ports if ports is not None else _ports(c)) if not p.optical]
     nodes = [(p.inst, p.name) for p in ports]
     parent = {n: n for n in nodes}
 
@@ -188,41 +191,45 @@ def check_crossings(c: gf.Component, pdk: str) -> list[str]:
     return errors
 
 
-def check_shorts(c: gf.Component, pdk: str) -> list[str]:
+def check_shorts(c: gf.Component, pdk: str, ports: list[_P] | None = None) -> list[str]:
     """Routing metal touching metal of an instance it is not connected to by a port (a short)."""
     t = get_tech(pdk)
     metal_layer = t.layer("PAD" if pdk == "inp" else "METAL")
     li = c.kcl.layer(*metal_layer)
-    insts = [i for i in c.insts if not i.name.startswith("label")]
-    boxes = {i.name: i.dbbox(li) for i in insts}
-    insts = [i for i in insts if not boxes[i.name].empty()]
-    pts = {i.name: {(round(p.center[0], 3), round(p.center[1], 3)) for p in i.ports if p.port_type != "optical"}
-           for i in insts}
+    named = [(i.name, i) for i in c.insts]
+    named = [(n, i) for n, i in named if not n.startswith("label")]
+    boxes = {n: i.dbbox(li) for n, i in named}
+    named = [(n, i) for n, i in named if not boxes[n].empty()]
+    pts: dict[str, set] = {}
+    for p in (ports if ports is not None else _ports(c)):
+        if not p.optical:
+            pts.setdefault(p.inst, set()).add((p.x, p.y))
     regions: dict[str, kdb.Region] = {}
 
-    def region(i) -> kdb.Region:
-        if i.name not in regions:
-            regions[i.name] = _region(c, metal_layer, [i])
-        return regions[i.name]
+    def region(n: str, i) -> kdb.Region:
+        if n not in regions:
+            regions[n] = _region(c, metal_layer, [i])
+        return regions[n]
 
     errors = []
-    for w in insts:
-        if not w.name.startswith("wire"):
+    for wn, w in named:
+        if not wn.startswith("wire"):
             continue
-        bw = boxes[w.name].enlarged(0.01, 0.01)
-        for o in insts:
-            if o.name == w.name or not bw.overlaps(boxes[o.name]) or pts[w.name] & pts[o.name]:
+        bw = boxes[wn].enlarged(0.01, 0.01)
+        for on, o in named:
+            if on == wn or not bw.overlaps(boxes[on]) or pts.get(wn, set()) & pts.get(on, set()):
                 continue
-            if not region(w).interacting(region(o)).is_empty():
-                errors.append(f"route {w.name} touches the metal of {o.name} (short)")
+            if not region(wn, w).interacting(region(on, o)).is_empty():
+                errors.append(f"route {wn} touches the metal of {on} (short)")
     return errors
 
 
 def check_chip(c: gf.Component, pdk: str, size_um: tuple[float, float]) -> dict:
     """All checks of one chip: ``{"errors": [...], "io": [...], "pads": {port: pad}}``."""
-    opt_err, io = check_optical(c, size_um)
-    el_err, reach, _ = check_electrical(c)
+    ports = _ports(c)
+    opt_err, io = check_optical(c, size_um, ports)
+    el_err, reach, _ = check_electrical(c, ports)
     cross = check_crossings(c, pdk)
-    shorts = check_shorts(c, pdk)
+    shorts = check_shorts(c, pdk, ports)
     return {"errors": opt_err + el_err + cross + shorts, "io": io, "pads": reach}
 
