@@ -167,7 +167,7 @@ def _build(c: gf.Component, design: Design, client: Client, used: list[str]) -> 
     # the monitor-PD branch (S-bend, transition, PD) must end before the next device's feed
     branch = _sbend_length(PD_OFFSET_UM) + tr.dbbox().width() + pd.dbbox().width()
     gap_pd = round(branch + 200.0, 3)  # + PD n-contact lead (35 um) + facing GSG feed (113 um) + space
-    y_a, y_b = 1250.0, 750.0
+    y_a, y_b = 0.625 * h, 0.375 * h  # two rows, 500 um apart on the 2 mm die
     # Row A: SSC_in with its facet (o2) on the left die edge.
     s_in = c.add_ref(ssc, name="ssc_in")
     s_in.drotate(180)

@@ -129,3 +129,16 @@ def test_cli_exits_1_when_a_check_fails(tmp_path, monkeypatch):
     r = CliRunner().invoke(app, ["build", "--out", str(tmp_path / "o"), "-q"])
     assert r.exit_code == 1
     assert "PAD.S.1 x2" in r.output and "open port x" in r.output
+
+
+def test_missing_cell_is_an_error_unless_standins_are_allowed(monkeypatch):
+    from weiming.circuits import cells
+    from weiming.circuits.errors import BuildError
+
+    monkeypatch.setattr(cells, "has_cell", lambda pdk, name: name != "voa")
+    with pytest.raises(BuildError, match="'voa' is not registered in PDK inp"):
+        cells.get("inp", "voa", length=200.0)
+    used: list[str] = []
+    box = cells.get("inp", "voa", standins=True, used=used, length=200.0)
+    assert used == ["inp:voa"] and {p.name for p in box.ports} == {"o1", "o2", "e1"}
+    assert box.dbbox().width() == pytest.approx(200.0)
