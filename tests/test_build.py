@@ -31,6 +31,12 @@ def _sha(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
+def _session_dir(tmp_path_factory) -> Path:
+    """A folder shared by the xdist workers of this session (its own basetemp without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def cache_env(tmp_path_factory):
     """A private build cache, and the source digest frozen for the session: other
@@ -38,7 +44,9 @@ def cache_env(tmp_path_factory):
     from weiming.circuits import build as b
 
     mp = pytest.MonkeyPatch()
-    mp.setenv("WEIMING_CACHE", str(tmp_path_factory.mktemp("cache")))
+    shared = _session_dir(tmp_path_factory) / "weiming_build_cache"
+    shared.mkdir(parents=True, exist_ok=True)
+    mp.setenv("WEIMING_CACHE", str(shared))
     digest = b.source_digest()
     mp.setattr(b, "source_digest", lambda: digest)
     yield os.environ["WEIMING_CACHE"]
@@ -53,11 +61,20 @@ def test_source_digest_is_stable():
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, cache_env):
-    d = tmp_path_factory.mktemp("build")
+    """The default design built once per session: with xdist the first worker builds
+    (under a file lock) and the others get the finished build from the same folder."""
+    import fcntl
+
+    d = _session_dir(tmp_path_factory) / "weiming_build"
+    d.mkdir(parents=True, exist_ok=True)
     cfg = d / "design.yaml"
-    cfg.write_text(yaml.safe_dump(EIM))
     out = d / "out"
-    return out, build(cfg, out, progress=False), cfg
+    with open(d / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        cfg.write_text(yaml.safe_dump(EIM))
+        m = build(cfg, out, progress=False)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    return out, m, cfg
 
 
 def test_manifest_contract(built):
