@@ -88,7 +88,8 @@ def coupler_fdtd_2d(n_core: float, n_clad: float, width_um: float, gap_um: float
     x0 = 0.5 * (xhalf - dpml)  # right half of the cell, clear of the bus and the left arm
     mon_ring = sim.add_flux(fcen, df, nfreq, mp.FluxRegion(center=v(x0, y_ring), size=mp.Vector3(xhalf - dpml, 0)))
     with stdout_to_stderr():
-        sim.run(until_after_sources=mp.stop_when_dft_decayed(tol=decay_by))
+        # minimum run: twice the transit across the cell (the decay test is relative to the largest DFT field)
+        sim.run(until_after_sources=mp.stop_when_dft_decayed(tol=decay_by, minimum_run_time=2 * (sx + sy) * n_core))
         kw = dict(bands=[1], eig_parity=mp.EVEN_Z)
         a_in = sim.get_eigenmode_coefficients(mon_in, direction=mp.X, **kw).alpha[0, :, 0]
         a_out = sim.get_eigenmode_coefficients(mon_out, direction=mp.X, **kw).alpha[0, :, 0]

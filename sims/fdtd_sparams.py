@@ -143,6 +143,13 @@ def sparams(cell: str, pdk: str, *, settings: dict | None = None, resolution: fl
         size = mp.Vector3(ext if abs(ox) > 0.5 else p.width, p.width if abs(ox) > 0.5 else ext, height)
         geometry.append(mp.Block(size=size, center=mp.Vector3(px + ox * ext / 2, py + oy * ext / 2), material=core_m))
         info_ports.append(dict(name=p.name, x=px, y=py, ox=ox, oy=oy, width=p.width))
+    for q in info_ports:  # source/monitor span: the port plus margins, but never reaching a neighbouring port
+        others = [math.hypot(o["x"] - q["x"], o["y"] - q["y"]) for o in info_ports
+                  if o is not q and abs(o["ox"] * q["ox"] + o["oy"] * q["oy"]) > 0.99]
+        half = q["width"] / 2 + port_margin_um
+        if others:
+            half = min(half, 0.5 * min(others))
+        q["span"] = 2 * half
     freqs = (1 / wl).tolist()
     fcen = 0.5 * (max(freqs) + min(freqs))
     df = max(1.5 * (max(freqs) - min(freqs)), 0.1 * fcen)
@@ -159,7 +166,7 @@ def sparams(cell: str, pdk: str, *, settings: dict | None = None, resolution: fl
         src_p = info_ports[names.index(name)]
         axis = mp.X if abs(src_p["ox"]) > 0.5 else mp.Y
         inward = mp.Vector3(-src_p["ox"], -src_p["oy"])
-        tw = src_p["width"] + 2 * port_margin_um
+        tw = src_p["span"]
         shift = 0.5 * margin_um
         center = mp.Vector3(src_p["x"] + src_p["ox"] * shift, src_p["y"] + src_p["oy"] * shift)
         size = mp.Vector3(0, tw, sz) if axis == mp.X else mp.Vector3(tw, 0, sz)
@@ -175,12 +182,14 @@ def sparams(cell: str, pdk: str, *, settings: dict | None = None, resolution: fl
         mons = []
         for q in info_ports:
             qa = mp.X if abs(q["ox"]) > 0.5 else mp.Y
-            qsize = mp.Vector3(0, q["width"] + 2 * port_margin_um, sz) if qa == mp.X else \
-                mp.Vector3(q["width"] + 2 * port_margin_um, 0, sz)
+            qsize = mp.Vector3(0, q["span"], sz) if qa == mp.X else mp.Vector3(q["span"], 0, sz)
             mons.append((q, qa, sim.add_mode_monitor(freqs, mp.ModeRegion(center=mp.Vector3(q["x"], q["y"]),
                                                                            size=qsize))))
         with stdout_to_stderr():
-            sim.run(until_after_sources=mp.stop_when_dft_decayed(tol=decay_by))
+            # a minimum run of twice the light transit across the cell: the decay test is relative to the
+            # largest DFT field (the input port), so it would otherwise stop before light reaches far ports
+            transit = 2 * (sx + sy) * n_core
+            sim.run(until_after_sources=mp.stop_when_dft_decayed(tol=decay_by, minimum_run_time=transit))
             coeff = {}
             for q, qa, mon in mons:
                 a = sim.get_eigenmode_coefficients(mon, [1], eig_parity=parity, direction=qa).alpha[0]

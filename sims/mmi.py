@@ -59,7 +59,8 @@ def nominal_length_um(pdk: str, cell: str = "mmi2x2", **settings) -> float:
 
 def split(pdk: str, width_um: float, *, cell: str = "mmi2x2", length_um: float | None = None,
           wavelength_um: float = 1.55, resolution: float = 12, input_port: str = "o1",
-          settings: dict | None = None, three_d: bool = False, decay_by: float = 1e-6) -> MmiPoint:
+          settings: dict | None = None, three_d: bool = False, decay_by: float = 1e-6,
+          use_symmetry: bool = True) -> MmiPoint:
     """Splitting of ``cell`` at MMI width ``width_um`` (length fixed at ``length_um`` if given)."""
     from weiming.sims.fdtd_sparams import sparams
 
@@ -68,7 +69,7 @@ def split(pdk: str, width_um: float, *, cell: str = "mmi2x2", length_um: float |
     if length_um is not None:
         kw[_length_key(pdk)] = length_um
     res = sparams(cell, pdk, settings=kw, resolution=resolution, wavelengths_um=[wavelength_um],
-                  input_ports=[input_port], three_d=three_d, decay_by=decay_by)
+                  input_ports=[input_port], three_d=three_d, decay_by=decay_by, use_symmetry=use_symmetry)
     east = [p for p in res.info["ports"] if p["ox"] > 0.5]
     if len(east) != 2:
         raise ValueError(f"{cell} must have two east-facing outputs, found {[p['name'] for p in east]}")

@@ -1,4 +1,4 @@
-"""InP models: AMZI transfer function (MMI checks are in test_inp_models too when meep is present)."""
+"""InP models: AMZI transfer function; MMI splitting by FDTD (meep)."""
 
 from __future__ import annotations
 
@@ -32,3 +32,15 @@ def test_amzi_delay_length_round_trip():
     assert amzi.delay_s(amzi.delay_length_for_um(1e-9, 3.6), 3.6) == pytest.approx(1e-9)
     with pytest.raises(amzi.AmziError, match="split1"):
         amzi.transfer(1.55, 100.0, 3.6, split1=1.5)
+
+
+@pytest.mark.meep
+def test_mmi_split_plumbing_symmetric_1x2_balanced_without_imposed_symmetry():
+    """A mirror-symmetric 1x2 MMI simulated WITHOUT meep's mirror symmetry splits evenly (0.1 dB):
+    checks the port geometry, mode monitors and output assignment of :func:`weiming.sims.mmi.split`."""
+    from weiming.sims import mmi
+
+    p = mmi.split("sin800", 6.0, cell="mmi1x2", resolution=8, decay_by=1e-4, use_symmetry=False)
+    assert abs(p.imbalance_db) < 0.1
+    assert 0 < p.p_upper + p.p_lower <= 1.0 + 1e-3
+    assert p.ratio == pytest.approx(p.p_upper / (p.p_upper + p.p_lower))

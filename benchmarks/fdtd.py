@@ -1,0 +1,72 @@
+"""Coupler sweep: supermode coupled-mode model vs 2D FDTD, wall times and the kappa^2 they agree on.
+
+    python benchmarks/fdtd.py [--radius 40] [--gaps 0.3,0.4,0.5] [--resolutions 10,20,30]
+
+World: the 2D effective-index reduction of the sin800 strip (1.0 um wide) at
+1.55 um. For each gap the FDTD kappa^2 is computed at every resolution and
+Richardson-extrapolated from the two finest (second order); the model is the
+supermode CMT of :func:`weiming.sims.coupler.kappa2_2d`. Prints, in the same
+process, the model sweep wall time, the FDTD sweep wall time, their ratio, and
+per gap the model and FDTD kappa^2 and their relative difference (target
+< 10 %), plus the convergence of kappa^2 with resolution.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from weiming.sims.coupler import kappa2_2d
+from weiming.sims.fdtd_coupler import coupler_fdtd_2d
+from weiming.sims.fdtd_eim import reduce_2d
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--radius", type=float, default=40.0)
+    ap.add_argument("--width", type=float, default=1.0)
+    ap.add_argument("--gaps", default="0.3,0.4,0.5")
+    ap.add_argument("--resolutions", default="10,20,30")
+    ap.add_argument("--wavelength", type=float, default=1.55)
+    args = ap.parse_args()
+    gaps = [float(g) for g in args.gaps.split(",")]
+    ress = sorted(float(r) for r in args.resolutions.split(","))
+    red = reduce_2d("sin800", "WG", args.wavelength)
+    nc, ncl = red.n_core, red.n_clad
+    print(f"2D world: n_core={nc:.4f} n_clad={ncl:.4f} ({red.method}); R={args.radius} um, w={args.width} um")
+
+    t0 = time.perf_counter()
+    model = {g: kappa2_2d(nc, ncl, args.width, g, args.radius, wavelength_um=args.wavelength).kappa2 for g in gaps}
+    t_model = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    fdtd: dict[float, dict[float, float]] = {}
+    for g in gaps:
+        fdtd[g] = {}
+        for r in ress:
+            t1 = time.perf_counter()
+            fdtd[g][r] = coupler_fdtd_2d(nc, ncl, args.width, g, args.radius, wavelength_um=args.wavelength,
+                                         resolution=r, height_um=3.0, margin=1.0, nfreq=1, decay_by=1e-6).kappa2
+            print(f"  FDTD gap {g} um res {r:g}: kappa2 = {fdtd[g][r]:.5f} ({time.perf_counter() - t1:.1f} s)",
+                  flush=True)
+    t_fdtd = time.perf_counter() - t0
+
+    print(f"\nmodel sweep: {t_model:.2f} s; FDTD sweep: {t_fdtd:.1f} s; FDTD/model time ratio: {t_fdtd / t_model:.0f}x")
+    print(f"{'gap um':>7} {'model':>9} {'FDTD(extrap.)':>14} {'rel. diff':>9}   kappa2 vs resolution")
+    worst = 0.0
+    for g in gaps:
+        ks = fdtd[g]
+        if len(ress) >= 2:
+            lo, hi = ress[-2], ress[-1]
+            k_inf = ks[hi] + (ks[hi] - ks[lo]) / ((hi / lo) ** 2 - 1)
+        else:
+            k_inf = ks[ress[-1]]
+        d = model[g] / k_inf - 1
+        worst = max(worst, abs(d))
+        conv = ", ".join(f"{r:g}:{ks[r]:.5f}" for r in ress)
+        print(f"{g:7.3f} {model[g]:9.5f} {k_inf:14.5f} {d:+9.1%}   {conv}")
+    print(f"worst model-FDTD difference: {worst:.1%} (target < 10 %)")
+
+
+if __name__ == "__main__":
+    main()
