@@ -127,7 +127,9 @@ def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float
     runs towards +x) and then treated alike; ports facing along the row are
     travelling-wave electrodes and get a GSG pad straight above a coplanar
     feed. DC pads sit between the GSG pads, each on the same side of every GSG
-    feed as its port, so DC tracks never cross a feed.
+    feed as its port, so DC tracks never cross a feed. A coplanar route is one
+    cell with ports on its signal conductor only (device end and signal pad);
+    its grounds join the device's and the pad row's grounds by abutment.
     """
     dc_pad = get("pad_dc")
     gsg_pad = get("pad_gsg")
@@ -171,7 +173,8 @@ def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float
                 padx = xc + (0.0 if dy == 0 else (gsg_pitch if vx > xc else -gsg_pitch))
                 pts = glob([(x, yl + dy), (vx, yl + dy), (vx, yj), (padx, yj), (padx, Yp)])
                 conductors.append((_clean(pts), w))
-                ports.append((f"e{j + 2}", padx, side * Yp, 90.0 if side > 0 else 270.0, w))
+                if dy == 0:  # ports only on the signal conductor: the cell is one net for the checker
+                    ports.append(("e2", padx, side * Yp, 90.0 if side > 0 else 270.0, w))
             c.add_ref(route_cell(pdk, tuple(conductors), tuple(ports), metal), name=f"wire_{prefix}_rf{k}")
             put_pad(gsg_pad, xc, f"pad_{prefix}_rf{k}", True)
             gsg_cols.append(xc)
