@@ -32,7 +32,7 @@ from pathlib import Path
 
 import klayout.db as kdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from weiming.components._validate import DesignRuleError
 from weiming.components.registry import cells_for
@@ -163,7 +163,9 @@ def strategies(pdk: str, name: str, kind: str):
     return table[name]
 
 
+# no shrinking: each DRC example costs ~1 s, and the failing kwargs are printed whole anyway
 HYP = settings(max_examples=N_EXAMPLES, deadline=None, derandomize=True, database=None,
+               phases=[Phase.explicit, Phase.generate],
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                       HealthCheck.function_scoped_fixture])
 

@@ -25,7 +25,7 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "dc_gap": 1.5, "dc_length": 300.0, "dc_pitch": 30.0,   # assumption
         "mmi_width": 20.0, "mmi_taper_width": 5.0, "mmi_taper_length": 100.0,  # assumption
         "ec_tip_lensed_fibre": 1.0, "ec_tip_dfb": 2.0, "ec_length": 300.0,    # assumption
-        "spiral_gap": 12.0,       # assumption: >> the ~2 um evanescent decay length of the 100 nm mode
+        "spiral_gap": 12.0, "spiral_length": 30000.0,       # assumption: >> the ~2 um evanescent decay length of the 100 nm mode
     },
     "sin800": {
         # assumption: a 100 GHz bright-soliton ring (Liu et al., Nat. Commun. 12, 2236 (2021) class)
@@ -34,7 +34,7 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "dc_gap": 0.4, "dc_length": 20.0, "dc_pitch": 10.0,    # assumption
         "mmi_width": 6.0, "mmi_taper_width": 1.5, "mmi_taper_length": 20.0,   # assumption
         "ec_tip_lensed_fibre": 0.3, "ec_tip_dfb": 0.5, "ec_length": 200.0,    # assumption
-        "spiral_gap": 4.0,        # assumption
+        "spiral_gap": 4.0, "spiral_length": 10000.0,        # assumption
     },
 }
 
@@ -96,15 +96,33 @@ def min_area(param: str, area_um2: float, layer: str) -> None:
                               f"{r.value:.2f} um^2 of layer {layer} (rule {r.name}, PDK {t.name})")
 
 
-def corner_angle(param: str, half_angle_deg: float, layer: str) -> None:
+def corner_angle(param: str, value: float, half_angle_deg: float, layer: str) -> None:
     """A taper's acute corner (90 - half angle) against the layer's minimum-angle rule."""
     t = tech()
     r = t.rule("angle", layer)
     if r is not None and 90.0 - half_angle_deg < r.value - 1e-9:
-        raise DesignRuleError(f"{param} makes a {layer} corner of {90 - half_angle_deg:.3g} deg, below the "
+        raise DesignRuleError(f"{param}={value:.4g} um makes a {layer} corner of {90 - half_angle_deg:.3g} deg, below the "
                               f"minimum angle {r.value:.3g} deg of layer {layer} (rule {r.name}, PDK {t.name})")
 
 
 def rule_value(kind: str, layer: str, default_value: float = 0.0) -> float:
     r = tech().rule(kind, layer)
     return r.value if r is not None else default_value
+
+
+#: Extra space required between two CURVED edges: both are drawn as chords whose
+#: vertices snap to the 1 nm grid, so the drawn gap can be ~1 nm below nominal.
+CURVED_GAP_ALLOWANCE_UM = 0.002
+
+
+def min_space_curved(param: str, value: float, layer: str) -> float:
+    """Minimum space between two curved edges: the layer's rule plus :data:`CURVED_GAP_ALLOWANCE_UM`."""
+    v.min_space(param, value, layer)
+    t = tech()
+    r = t.rule("space", layer)
+    if r is not None and value < r.value + CURVED_GAP_ALLOWANCE_UM - 1e-9:
+        raise DesignRuleError(
+            f"{param}={value:.4g} um between curved {layer} edges must exceed the minimum space {r.value:.2f} um "
+            f"(rule {r.name}, PDK {t.name}) by {CURVED_GAP_ALLOWANCE_UM * 1000:.0f} nm: curves are drawn as "
+            f"chords snapped to the 1 nm grid")
+    return value

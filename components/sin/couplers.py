@@ -85,6 +85,10 @@ def _mmi(n_in: int, width: float | None, width_mmi: float | None, length_mmi: fl
     wt = cm.default("mmi_taper_width", width_taper)
     v.min_width("width_taper", wt, wg.layer_name)
     v.on_grid("width_taper", wt)
+    if wt < wg.width - 1e-9:
+        raise v.DesignRuleError(f"width_taper={wt:.4g} um is below the waveguide width {wg.width:.4g} um: access tapers "
+                                f"must widen toward the MMI (a narrowing one leaves an acute notch at the MMI face, "
+                                f"rule {cm.tech().rule('space', wg.layer_name).name})")
     lt = cm.grid_length("length_taper", cm.default("mmi_taper_length", length_taper))
     lpi = self_imaging_length(wm)
     if length_mmi is None:
@@ -95,13 +99,14 @@ def _mmi(n_in: int, width: float | None, width_mmi: float | None, length_mmi: fl
     lm = cm.grid_length("length_mmi", length_mmi)
     # port centres: 1x2 outputs at +-W/4, 2x2 ports at +-W/6 (snapped to 2 nm so edges stay on grid)
     off = 2 * snap(wm / (4 if n_in == 1 else 6) / 2)
-    space = 2 * off - wt
+    space = 2 * off - max(wt, wg.width)  # the access tapers run from wt to the waveguide width
     r = cm.tech().rule("space", wg.layer_name)
     if r is not None and space < r.value - 1e-9:
-        raise v.DesignRuleError(f"width_taper={wt:.4g} um leaves {space:.4g} um between the MMI ports, below the "
+        raise v.DesignRuleError(f"width_mmi={wm:.4g} um with width_taper={wt:.4g} um and width={wg.width:.4g} um "
+                                f"leaves {space:.4g} um between the MMI ports, below the "
                                 f"minimum space {r.value:.2f} um of layer {wg.layer_name} (rule {r.name}, PDK {cm.tech().name})")
     half = math.degrees(math.atan(abs(wt - wg.width) / (2 * lt)))
-    cm.corner_angle("length_taper", half, wg.layer_name)
+    cm.corner_angle("length_taper", lt, half, wg.layer_name)
 
     c = gf.Component()
     add_rect(c, 0, -wm / 2, lm, wm / 2, wg.layer)

@@ -31,7 +31,7 @@ def edge_coupler(tip_width: float | None = None, length: float | None = None, wi
     v.on_grid("tip_width", tip)
     length = cm.grid_length("length", cm.default("ec_length", length))
     half = math.degrees(math.atan(abs(wg.width - tip) / (2 * length)))
-    cm.corner_angle("length", half, wg.layer_name)
+    cm.corner_angle("length", length, half, wg.layer_name)
     c = gf.Component()
     add_taper(c, 0, 0, length, 0, tip, wg.width, wg.layer)
     add_port(c, "o1", (0, 0), 180, gf.get_cross_section(cross_section, width=tip))

@@ -13,6 +13,9 @@ from weiming.components.sin._geom import add_eport, add_rect
 def validate_pad(size: float, param: str = "size") -> float:
     """The pad metal must hold an opening of the minimum width with the minimum enclosure."""
     size = cm.grid_length(param, size)
+    if round(size * 1000) % 2:
+        raise v.DesignRuleError(f"{param}={size!r} um must be a multiple of 2 nm, so that the pad's centre and "
+                                f"edges are on the 1 nm grid")
     v.min_width(param, size, "METAL")
     enc = cm.rule_value("enclosure", "PAD_OPEN")
     r = cm.tech().rule("width", "PAD_OPEN")

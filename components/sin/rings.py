@@ -85,6 +85,7 @@ def ring_resonator(radius: float | None = None, fsr: float | None = None, ng: fl
     rb = bus.radius_min if bend_radius is None else bend_radius
     phi = 0.0
     if coupler == "pulley":
+        cm.min_space_curved("gap", gap, ring.layer_name)
         wrap_angle = v.in_range("wrap_angle", wrap_angle, 1.0, 120.0, "deg")
         v.min_radius("bend_radius", rb, "strip")
         v.on_grid("bend_radius", rb)

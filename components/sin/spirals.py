@@ -38,20 +38,22 @@ def _coefficients(n: int, d: float) -> tuple[float, float]:
 
 
 @register("sin100", "sin800")
-def spiral(length: float = 30000.0, gap: float | None = None, min_radius: float | None = None,
+def spiral(length: float | None = None, gap: float | None = None, min_radius: float | None = None,
            width: float | None = None, cross_section: str = "strip") -> gf.Component:
     """Double spiral of centreline ``length`` um (o1 west, o2 east); see the module doc.
 
-    ``gap``: edge-to-edge space between turns (default per PDK, assumption);
+    ``length`` defaults per PDK (sin100: 30 mm, the shortest sensible with 500 um bends is ~21 mm;
+    sin800: 10 mm). ``gap``: edge-to-edge space between turns (default per PDK, assumption);
     ``min_radius``: smallest bend radius (default: the cross-section's radius_min).
     """
     wg = cm.waveguide(cross_section, width)
     gap = cm.default("spiral_gap", gap)
-    v.min_space("gap", gap, wg.layer_name)
+    cm.min_space_curved("gap", gap, wg.layer_name)
     v.on_grid("gap", gap)
     rmin = wg.radius_min if min_radius is None else min_radius
     v.min_radius("min_radius", rmin, cross_section)
     v.on_grid("min_radius", rmin)
+    length = cm.default("spiral_length", length)
     d = wg.width + gap
     rho_min = 2 * rmin + d / 2
     a1, b1 = _coefficients(1, d)

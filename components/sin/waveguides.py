@@ -70,7 +70,7 @@ def taper(length: float = 100.0, width1: float | None = None, width2: float | No
                                 f"are on different layers ({wg1.layer_name}, {wg2.layer_name})")
     cm.grid_length("length", length)
     half = math.degrees(math.atan(abs(wg2.width - wg1.width) / (2 * length)))
-    cm.corner_angle("length", half, wg1.layer_name)
+    cm.corner_angle("length", length, half, wg1.layer_name)
     cm.min_area("length", length * (wg1.width + wg2.width) / 2, wg1.layer_name)
     c = gf.Component()
     pts = np.round(np.array([(0, -wg1.width / 2), (length, -wg2.width / 2), (length, wg2.width / 2),
