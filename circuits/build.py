@@ -81,12 +81,19 @@ def _complete(out_dir: Path, key: str) -> dict | None:
 
 
 def _install(staging: Path, out_dir: Path, files: list[str]) -> None:
-    """Move ``files`` from ``staging`` into ``out_dir`` (each ``os.replace``: atomic), manifest last."""
+    """Move ``files`` from ``staging`` into ``out_dir`` (each ``os.replace``: atomic), manifest last;
+    then remove files an earlier build listed that this one does not (e.g. a die no longer built)."""
+    try:
+        old = set(json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")).get("files", {}))
+    except (OSError, json.JSONDecodeError):
+        old = set()
     out_dir.mkdir(parents=True, exist_ok=True)
     for rel in sorted(files, key=lambda r: r == MANIFEST):
         dst = out_dir / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / rel, dst)
+    for rel in sorted(old - set(files)):
+        (out_dir / rel).unlink(missing_ok=True)
 
 
 def _copy_tree(src: Path, files: list[str], staging: Path) -> None:
