@@ -159,7 +159,7 @@ def _build(c: gf.Component, design: Design, client: Client, used: list[str]) -> 
     ssc = get("ssc")
     laser = get("dbr_laser", **laser_kw)
     im = mirrored(get("mzm", length=cfg.im_length_um, electrode=cfg.im_electrode))
-    pm_q = get("phase_modulator", length=cfg.pm_length_um, electrode=cfg.pm_electrode)
+    pm = get("phase_modulator", length=cfg.pm_length_um, electrode=cfg.pm_electrode)
     voa = get("voa", length=cfg.voa_length_um)
     pd = get("photodiode")
 
@@ -197,18 +197,18 @@ def _build(c: gf.Component, design: Design, client: Client, used: list[str]) -> 
     b2 = c.add_ref(bend, name="wg_u2")
     b2.connect("o1", row.port)
     row.port = b2.ports["o2"]
-    if row.port.center[0] > w - 10:
-        raise BuildError(f"client chip row A is {x_end:.0f} um long and does not fit the {w:g} um die "
-                         f"(client.im_length_um={cfg.im_length_um:g})")
+    if b1.dbbox().right > w - cfg.edge_margin_um + 1e-3:
+        raise BuildError(f"client chip row A is {x_end:.0f} um long and with its U-turn does not fit the "
+                         f"{w:g} um die (client.im_length_um={cfg.im_length_um:g})")
     eports_a = list(row.eports)
     row.eports = []
     row.straight(GAP_UM, "b0")
     im3 = row.device(im, "im3")
     row.monitor(im3.ports["o3"], "pd_mon", pd)
     row.straight(gap_pd, "b1")
-    row.device(pm_q, "pm_q")
+    row.device(pm, "pm_q")
     row.straight(440.0, "b2")  # two facing GSG feeds (2 x 60 um) and a GSG pad row (300 um)
-    row.device(pm_q, "pm_ref")
+    row.device(pm, "pm_ref")
     row.straight(2 * GAP_UM + 80.0, "b3")
     row.device(voa, "voa")
     # SSC_out: its facet (o2) exactly on the left die edge.

@@ -169,3 +169,17 @@ def test_gds_byte_identical_across_processes(tmp_path, cache_env):
     assert [x["sha256"] for x in a["reticles"]] == [x["sha256"] for x in b["reticles"]]
     for f in sorted((tmp_path / "a" / "chips").glob("*.gds")):
         assert f.read_bytes() == (tmp_path / "b" / "chips" / f.name).read_bytes(), f.name
+
+
+def test_design_that_does_not_fit_exits_2_and_writes_nothing(tmp_path, cache_env):
+    """IMs too long for the 4.6 mm die: a clear error naming the parameter, no output folder."""
+    from typer.testing import CliRunner
+
+    from weiming.cli import app
+
+    cfg = tmp_path / "long.yaml"
+    cfg.write_text(yaml.safe_dump({"client": {"im_length_um": 1500.0}, "server": {"count": 1,
+                                   "ring": {"ng_source": "eim"}}}))
+    r = CliRunner().invoke(app, ["build", "--config", str(cfg), "--out", str(tmp_path / "o"), "-q"])
+    assert r.exit_code == 2 and "client.im_length_um=1500" in r.output
+    assert not (tmp_path / "o").exists() and not list(tmp_path.glob(".o.build-*"))
