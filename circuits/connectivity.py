@@ -8,6 +8,8 @@ It reads only the chip's top-level instances and their (transformed) ports:
 - **electrical**: instances joined by coincident electrical ports form nets;
   every electrical port of a non-pad instance must be joined, and every net
   that holds a device port must hold a pad (instance name ``pad*``);
+- **contacts**: every conductor of a route (also the grounds of a coplanar
+  line, which have no ports) touches pad metal and device metal;
 - **crossings**: routing metal (instances named ``wire*``) must not overlap
   optical waveguide layers, except where the PDK allows it (``CROSSING_RULES``).
 
@@ -224,6 +226,30 @@ def check_shorts(c: gf.Component, pdk: str, ports: list[_P] | None = None) -> li
     return errors
 
 
+def check_contacts(c: gf.Component, pdk: str) -> list[str]:
+    """Every conductor of every route touches pad metal at one end and device metal at the other
+    (geometric, so the grounds of a coplanar route are checked too, not only its signal ports)."""
+    t = get_tech(pdk)
+    metal_layer = t.layer("PAD" if pdk == "inp" else "METAL")
+    li = c.kcl.layer(*metal_layer)
+    named = [(i.name, i) for i in c.insts]
+    pads = [i for n, i in named if n.startswith("pad")]
+    devs = [i for n, i in named if not n.startswith(("pad", "wire", "label")) and not i.dbbox(li).empty()]
+    pad_r = _region(c, metal_layer, pads) if pads else kdb.Region()
+    dev_r = _region(c, metal_layer, devs) if devs else kdb.Region()
+    errors = []
+    for n, w in named:
+        if not n.startswith("wire"):
+            continue
+        for k, poly in enumerate(_region(c, metal_layer, [w]).each_merged()):
+            one = kdb.Region(poly)
+            if one.interacting(pad_r).is_empty():
+                errors.append(f"route {n} conductor {k} does not touch a pad")
+            if one.interacting(dev_r).is_empty():
+                errors.append(f"route {n} conductor {k} does not touch a device electrode")
+    return errors
+
+
 def check_chip(c: gf.Component, pdk: str, size_um: tuple[float, float]) -> dict:
     """All checks of one chip: ``{"errors": [...], "io": [...], "pads": {port: pad}}``."""
     ports = _ports(c)
@@ -231,5 +257,6 @@ def check_chip(c: gf.Component, pdk: str, size_um: tuple[float, float]) -> dict:
     el_err, reach, _ = check_electrical(c, ports)
     cross = check_crossings(c, pdk)
     shorts = check_shorts(c, pdk, ports)
-    return {"errors": opt_err + el_err + cross + shorts, "io": io, "pads": reach}
+    contacts = check_contacts(c, pdk)
+    return {"errors": opt_err + el_err + cross + shorts + contacts, "io": io, "pads": reach}
 

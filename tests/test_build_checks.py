@@ -142,3 +142,15 @@ def test_missing_cell_is_an_error_unless_standins_are_allowed(monkeypatch):
     box = cells.get("inp", "voa", standins=True, used=used, length=200.0)
     assert used == ["inp:voa"] and {p.name for p in box.ports} == {"o1", "o2", "e1"}
     assert box.dbbox().width() == pytest.approx(200.0)
+
+
+def test_route_ending_short_of_its_pad_is_caught_geometrically():
+    c = _comp()
+    r = c.add_ref(gf.get_component("phase_modulator", length=300.0, electrode="dc"), name="pm")
+    r.dmove((100, 500))
+    x, y = r.ports["e1"].center
+    c.add_ref(gf.get_component("pad_dc"), name="pad_1").dmove((x, 900))
+    add_wire(c, "inp", [(x, y), (x, 800)], 10.0, "PAD", "wire_1")  # pad edge is at y = 860
+    errs = check_chip(c, "inp", (1000, 1000))["errors"]
+    assert "route wire_1 conductor 0 does not touch a pad" in errs
+    assert any("wire_1.e2" in e and "not connected" in e for e in errs)
