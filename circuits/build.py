@@ -10,7 +10,8 @@ Outputs (paths relative to ``out_dir``)::
 
     reticles/<name>.gds       one per reticle          chips/<id>.gds   one per chip/test die
     netlists/<id>.yaml        per-die netlist          renders/*.png    reticles, server chips, first client
-    wafers/<name>.png         wafer maps               manifest.json
+    wafers/<name>.png         wafer maps               drc/<reticle>.lyrdb  DRC markers (KLayout)
+    manifest.json
 
 Determinism: GDS written without timestamps or context/metadata, cell names
 derived from content hashes; the same design gives byte-identical files.

@@ -258,9 +258,12 @@ class BuildRun:
             # DRC of every reticle, on the written GDS
             t_drc = prog.add_task("DRC", total=len(ret_entries))
             for entry in ret_entries:
+                rep = f"drc/{entry['name']}.lyrdb"
                 with self._timed(f"drc_{entry['name']}"):
-                    res = run_drc(self.root / entry["gds"], entry["pdk"])
+                    res = run_drc(self.root / entry["gds"], entry["pdk"], report=self._file(rep))
                 entry["drc"] = res.to_json()
+                if (self.root / rep).is_file():  # KLayout marker database, for the report viewer
+                    self._record(rep)
                 prog.advance(t_drc)
         conn_errors = {k: v["errors"] for k, v in conn.items() if v["errors"]}
         drc_clean = all(e["drc"]["clean"] for e in ret_entries)
