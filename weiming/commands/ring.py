@@ -26,10 +26,13 @@ def spectrum_cmd(
     from weiming.pdk import UnknownPdkError
     from weiming.sims._meep import MeepMissingError
     from weiming.sims.coupler import CouplerError
+    from weiming.sims.fdtd_core import silence_exit_banner, stdout_to_stderr
     from weiming.sims.ring import RingModelError, plot_spectrum, spectrum
 
     try:
-        data = spectrum(pdk, radius, gap, loss_db_per_m=loss_db_per_m, coupler=coupler, wrap_angle_deg=wrap_angle)
+        with stdout_to_stderr():  # MPB/meep print on C stdout; keep stdout for the result
+            data = spectrum(pdk, radius, gap, loss_db_per_m=loss_db_per_m, coupler=coupler,
+                            wrap_angle_deg=wrap_angle)
     except (UnknownPdkError, MeepMissingError, CouplerError, RingModelError) as e:
         fail(str(e))
     except (KeyError, ValueError) as e:  # mode-solver input errors (e.g. radius below the bend minimum)
@@ -38,6 +41,7 @@ def spectrum_cmd(
         plot_spectrum(data, png)
     if as_json:
         print_json(data)
+        silence_exit_banner()
         return
     for k in ("kappa2", "critical_kappa2", "regime", "neff", "ng", "fsr_hz", "qi", "qc", "ql", "linewidth_hz",
               "extinction_db", "d2_hz"):
@@ -45,6 +49,7 @@ def spectrum_cmd(
         typer.echo(f"{k:>16}: {v:.6g}" if isinstance(v, float) else f"{k:>16}: {v}")
     if png is not None:
         typer.echo(f"{'png':>16}: {png}")
+    silence_exit_banner()
 
 
 def register(app: typer.Typer) -> None:
