@@ -57,7 +57,10 @@ def build_gallery(pdk: str, out_dir: str | Path, *, progress: bool = False, png:
     total = sum((b.width() + SPACING_UM) * (b.height() + SPACING_UM) for b in boxes.values())
     row_width = max(math.sqrt(total) * 1.2, max(b.width() for b in boxes.values()))
 
-    top = gf.Component(f"{pdk}_gallery")
+    name = f"{pdk}_gallery"
+    if gf.kcl.has_cell(name):  # a gallery built earlier in this process: rebuild it from scratch
+        gf.kcl.delete_cell(gf.kcl.layout.cell(name).cell_index())
+    top = gf.Component(name)
     x = y = row_h = 0.0
     for name, comp in comps.items():
         b = boxes[name]
