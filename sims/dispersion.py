@@ -100,8 +100,16 @@ def dispersion_from_neff(wavelengths_um, neff) -> tuple[np.ndarray, np.ndarray, 
     """ng, D (ps/nm/km), beta2 (ps^2/km) from neff on a uniform wavelength grid (um)."""
     wl = np.asarray(wavelengths_um, float)
     n = np.asarray(neff, float)
+    h = float(wl[1] - wl[0])
     d1 = np.gradient(n, wl, edge_order=2)
-    d2 = np.gradient(d1, wl, edge_order=2)
+    # second derivative: 3-point stencil inside, second-order one-sided stencils at the ends
+    d2 = np.empty_like(n)
+    d2[1:-1] = (n[2:] - 2 * n[1:-1] + n[:-2]) / h ** 2
+    if n.size >= 4:
+        d2[0] = (2 * n[0] - 5 * n[1] + 4 * n[2] - n[3]) / h ** 2
+        d2[-1] = (2 * n[-1] - 5 * n[-2] + 4 * n[-3] - n[-4]) / h ** 2
+    else:
+        d2[0], d2[-1] = d2[1], d2[-2]
     ng = n - wl * d1
     d_s_m2 = -(wl * 1e-6 / C_M_S) * d2 * 1e12  # n'' in 1/um^2 -> 1/m^2
     beta2 = -(wl * 1e-6) ** 2 * d_s_m2 / (2 * math.pi * C_M_S)

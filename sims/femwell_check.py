@@ -1,0 +1,128 @@
+"""Second, independent mode solver (femwell finite elements) for validating MPB.
+
+Validation only (femwell is the optional ``validation`` extra). The same
+:class:`weiming.sims.modes.XsGeometry` rectangles are meshed with gmsh (fine
+near the core, coarse far away: a non-uniform mesh, unlike MPB's uniform
+grid) and solved with second-order Nedelec x Lagrange elements
+(``femwell.maxwell.waveguide.compute_modes``). One mesh serves every
+wavelength of a sweep; bends use femwell's own conformal factor
+``eps (1 + y/R)^2``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from weiming.sims.modes import NG_STEP_UM, XsGeometry, default_numerics, xs_geometry
+
+
+@dataclass(frozen=True)
+class FemSettings:
+    """Mesh sizes (um): ``core`` inside and near the core, ``far`` elsewhere."""
+
+    core_um: float = 0.03
+    far_um: float = 0.4
+    margin_y_um: float | None = None  # default: the MPB defaults of the PDK
+    margin_z_um: float | None = None
+    order: int = 2
+
+
+class FemWaveguide:
+    """A meshed cross-section; ``neff(wavelength_um)`` on the same mesh every time."""
+
+    def __init__(self, geom: XsGeometry, settings: FemSettings = FemSettings(), radius_um: float | None = None):
+        from shapely.geometry import box
+        from skfem import Basis, ElementTriP0
+        from skfem.io.meshio import from_meshio  # noqa: F401  (skfem's meshio bridge must import)
+        from femwell.mesh import mesh_from_OrderedDict
+
+        self.geom = geom
+        self.radius_um = radius_um
+        num = default_numerics(geom.pdk)
+        my = settings.margin_y_um if settings.margin_y_um is not None else num.margin_y_um
+        mz = settings.margin_z_um if settings.margin_z_um is not None else num.margin_z_um
+        z0, z1 = geom.core_z
+        w = geom.width_um
+        win = (-w / 2 - my, w / 2 + my, z0 - mz, z1 + mz)
+        self.window = win
+        polys: "OrderedDict[str, object]" = OrderedDict()
+        self.region_material: dict[str, str] = {}
+        # femwell: earlier keys win, so the last-painted rectangle goes first
+        for i, r in reversed(list(enumerate(geom.rects))):
+            ya, yb = max(r.y0, win[0]), min(r.y1, win[1])
+            za, zb = max(r.z0, win[2]), min(r.z1, win[3])
+            if yb > ya and zb > za:
+                polys[f"r{i}"] = box(ya, za, yb, zb)
+                self.region_material[f"r{i}"] = r.material
+        polys["top"] = box(win[0], win[2], win[1], win[3])
+        self.region_material["top"] = geom.top_material
+        # tile (drop what higher-priority shapes cover) and drop empty regions: gmsh fails on them
+        tiled: "OrderedDict[str, object]" = OrderedDict()
+        covered = None
+        for k, shp in polys.items():
+            rest = shp if covered is None else shp.difference(covered)
+            covered = shp if covered is None else covered.union(shp)
+            if rest.area > 1e-9:
+                tiled[k] = rest
+        polys = tiled
+        core_key = next(k for k in polys if k != "top" and self._is_core(k))
+        resolutions = {core_key: {"resolution": settings.core_um, "distance": 1.0}}
+        with tempfile.TemporaryDirectory() as d:
+            fn = os.path.join(d, "mesh.msh")
+            mesh_from_OrderedDict(polys, resolutions, filename=fn, default_resolution_max=settings.far_um)
+            from skfem import Mesh
+
+            self.mesh = Mesh.load(fn)
+        self.basis0 = Basis(self.mesh, ElementTriP0())
+        self.order = settings.order
+        self._last_n = None
+
+    def _is_core(self, key: str) -> bool:
+        i = int(key[1:])
+        r = self.geom.rects[i]
+        return r.z0 == self.geom.core_z[0] and r.z1 == self.geom.core_z[1] and math.isfinite(r.y0)
+
+    def solve(self, wavelength_um: float, num_modes: int = 1):
+        from femwell.maxwell.waveguide import compute_modes
+
+        n = self.geom.n_at(wavelength_um)
+        eps = self.basis0.zeros(dtype=complex)
+        for key, mat in self.region_material.items():
+            try:
+                dofs = self.basis0.get_dofs(elements=key)
+            except (KeyError, ValueError):
+                continue
+            eps[dofs] = n[mat] ** 2
+        kw = {"radius": self.radius_um} if self.radius_um else {}
+        guess = self._last_n or max(n.values())
+        modes = compute_modes(self.basis0, eps, wavelength=wavelength_um, num_modes=num_modes, order=self.order,
+                              n_guess=guess, **kw)
+        modes = sorted(modes, key=lambda m: -np.real(m.n_eff))
+        self._last_n = float(np.real(modes[0].n_eff))
+        return modes
+
+    def neff(self, wavelength_um: float) -> float:
+        return float(np.real(self.solve(wavelength_um)[0].n_eff))
+
+
+def femwell_neff_ng(pdk: str, xs: str, wavelength_um: float = 1.55, *, settings: FemSettings = FemSettings(),
+                    width=None, thickness=None, radius_um=None) -> dict:
+    """neff, ng (central difference +-NG_STEP_UM, same as MPB) and TE fraction of the fundamental mode."""
+    fem = FemWaveguide(xs_geometry(pdk, xs, width=width, thickness=thickness), settings, radius_um)
+    m0 = fem.solve(wavelength_um)[0]
+    n0 = float(np.real(m0.n_eff))
+    lo, hi = fem.neff(wavelength_um - NG_STEP_UM), fem.neff(wavelength_um + NG_STEP_UM)
+    return {"neff": n0, "ng": n0 - wavelength_um * (hi - lo) / (2 * NG_STEP_UM), "te_fraction": float(m0.te_fraction)}
+
+
+def femwell_neff_sweep(pdk: str, xs: str, wavelengths_um, *, settings: FemSettings = FemSettings(), width=None,
+                       thickness=None, radius_um=None) -> np.ndarray:
+    """neff of the fundamental mode at each wavelength on ONE mesh."""
+    fem = FemWaveguide(xs_geometry(pdk, xs, width=width, thickness=thickness), settings, radius_um)
+    return np.array([fem.neff(float(w)) for w in np.atleast_1d(wavelengths_um)])
