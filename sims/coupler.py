@@ -202,5 +202,10 @@ def kappa2(pdk: str, gap_um: float, radius_um: float, width_um: float | None = N
     return coupler_model(pdk, gap_um, radius_um, width_um, coupler, wrap_angle_deg, wavelength_um).kappa2
 
 
+def sweep_gap(pdk: str, gaps_um, radius_um: float, **kw) -> list[CouplerResult]:
+    """:func:`coupler_model` over ``gaps_um`` (kappa^2 and the model's excess loss vs gap)."""
+    return [coupler_model(pdk, float(g), radius_um, **kw) for g in np.atleast_1d(gaps_um)]
+
+
 __all__ = ["CouplerError", "CouplerResult", "supermode_split", "single_neff", "tail_profile", "kappa2_2d",
-           "coupler_model", "kappa2"]
+           "coupler_model", "kappa2", "sweep_gap"]
