@@ -90,6 +90,9 @@ def save_png(fig, path: Path, dpi: int) -> Path:
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=dpi, format="png", metadata={"Software": None})
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private; give it normal file permissions
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -60,8 +60,10 @@ def taper(length: float = 100.0, width1: float | None = None, width2: float | No
           cross_section1: str = "strip", cross_section2: str = "resonator") -> gf.Component:
     """Linear taper from ``cross_section1`` (o1, west) to ``cross_section2`` (o2, east).
 
-    Widths default to the cross-sections' widths. The half angle is limited by the
-    layer's minimum-angle rule (the taper's acute corners are 90 deg minus it).
+    Widths default to the cross-sections' widths (on sin100 strip and resonator are
+    both 2.8 um, so the default there is a plain 100 um section: set ``width2``).
+    The half angle is limited by the layer's minimum-angle rule (the taper's acute
+    corners are 90 deg minus it).
     """
     wg1 = cm.waveguide(cross_section1, width1, "width1")
     wg2 = cm.waveguide(cross_section2, width2, "width2")
