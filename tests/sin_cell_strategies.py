@@ -13,19 +13,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-
-def um(lo: float, hi: float) -> st.SearchStrategy[float]:
-    """A length in um on the 1 nm grid, in [lo, hi]."""
-    return st.integers(round(lo * 1000), round(hi * 1000)).map(lambda i: i / 1000)
-
-
-def w_um(lo: float, hi: float) -> st.SearchStrategy[float]:
-    """A centred width in um: an even number of nm."""
-    return st.integers(round(lo * 500), round(hi * 500)).map(lambda i: i / 500)
-
-
-def _kw(**fields: st.SearchStrategy) -> st.SearchStrategy[dict]:
-    return st.fixed_dictionaries(fields)
+# the grid-aware draws (um: 1 nm grid, w_um: centred widths on 2 nm) are shared with the InP table
+from inp_cell_strategies import _kw, um, w_um
 
 
 def _valid(r_strip: float, r_res: float, w_strip: tuple[float, float], w_res: tuple[float, float],
