@@ -89,31 +89,17 @@ class XsGeometry:
         return m
 
 
-#: Q1.25 InGaAsP index at 1550 nm used only until ``weiming.pdk.quaternary``
-#: lands. TEMPORARY (no dispersion): Broberg & Lindgren, J. Appl. Phys. 55,
-#: 3376 (1984) give n ~ 3.36 for lambda_g = 1.25 um at 1.55 um.
-_TEMP_Q125_INDEX = 3.36
-
-
 def material_index(name: str, wavelength_um: float) -> float:
-    """Real index of PDK material ``name`` at ``wavelength_um``."""
+    """Real index of PDK material ``name`` at ``wavelength_um`` (InGaAsP via weiming.pdk.quaternary)."""
     from weiming.pdk.materials import get_material
 
-    try:
-        return float(get_material(name).n(wavelength_um))
-    except ImportError:
-        if name.lower().startswith("ingaasp"):  # quaternary module not there yet: see _TEMP_Q125_INDEX
-            return _TEMP_Q125_INDEX
-        raise
+    return float(get_material(name).n(wavelength_um))
 
 
 def _optical(material: str) -> bool:
     from weiming.pdk.materials import get_material
 
-    try:
-        return get_material(material).index_model is not None
-    except ImportError:
-        return material.lower().startswith("ingaasp")
+    return get_material(material).index_model is not None
 
 
 def xs_geometry(pdk: str, xs: str, *, width: float | None = None, thickness: float | None = None) -> XsGeometry:
