@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
-from pathlib import Path
 
 import klayout.db as kdb
 import numpy as np
@@ -72,14 +71,14 @@ def test_sin100_default_ring_is_the_seed_comb():
 @pytest.mark.meep
 @pytest.mark.slow
 def test_eim_group_index_close_to_mode_solver():
-    """EIM ng vs the vectorial MPB solver (second, independent method): within 3 % (EIM error for wide thin cores)."""
+    """EIM ng vs the vectorial MPB solver (second, independent method): within 1 % (observed 0.16 %: 1.5909 vs 1.5935 at 1549.78 nm)."""
     try:
         from weiming.sims.modes import group_index
     except ImportError as e:
         pytest.skip(f"mode solver not available: {e}")
     t = get_tech("sin100")
     ng_mpb = group_index("sin100", "resonator", _optics.LAMBDA_UM)
-    assert _optics.ng_eim(t.xs("resonator").width, t.extra["core_thickness"]) == pytest.approx(ng_mpb, rel=0.03)
+    assert _optics.ng_eim(t.xs("resonator").width, t.extra["core_thickness"]) == pytest.approx(ng_mpb, rel=0.01)
 
 
 def test_fsr_parameter_sets_radius():
@@ -164,7 +163,6 @@ def test_mmi_default_length_is_self_imaging():
 # --- determinism across processes ---------------------------------------------
 _WRITE_ALL = """
 import sys
-from pathlib import Path
 from weiming.pdk import activate
 from weiming.components.registry import cells_for
 out = Path(sys.argv[1])
