@@ -1,6 +1,7 @@
 """Coupler sweep: supermode coupled-mode model vs 2D FDTD, wall times and the kappa^2 they agree on.
 
     python benchmarks/fdtd.py [--radius 40] [--gaps 0.3,0.4,0.5] [--resolutions 10,20,30]
+    python benchmarks/fdtd.py --mmi [--mmi-widths 7.6,8.0,8.4] [--mmi-resolution 20] [--mmi-3d]
 
 World: the 2D effective-index reduction of the sin800 strip (1.0 um wide) at
 1.55 um. For each gap the FDTD kappa^2 is computed at every resolution and
@@ -9,6 +10,10 @@ supermode CMT of :func:`weiming.sims.coupler.kappa2_2d`. Prints, in the same
 process, the model sweep wall time, the FDTD sweep wall time, their ratio, and
 per gap the model and FDTD kappa^2 and their relative difference (target
 < 10 %), plus the convergence of kappa^2 with resolution.
+
+``--mmi``: splitting ratio, imbalance and excess loss of the InP ``mmi2x2``
+vs MMI width at the nominal length (2D effective-index FDTD), with wall times;
+``--mmi-3d`` adds the 3D check of the sin800 ``mmi1x2`` at its nominal width.
 """
 
 from __future__ import annotations
@@ -28,7 +33,13 @@ def main() -> None:
     ap.add_argument("--gaps", default="0.3,0.4,0.5")
     ap.add_argument("--resolutions", default="10,20,30")
     ap.add_argument("--wavelength", type=float, default=1.55)
+    ap.add_argument("--mmi", action="store_true", help="run the MMI width sweep instead of the coupler sweep")
+    ap.add_argument("--mmi-widths", default="7.6,8.0,8.4")
+    ap.add_argument("--mmi-resolution", type=float, default=20)
+    ap.add_argument("--mmi-3d", action="store_true")
     args = ap.parse_args()
+    if args.mmi:
+        return mmi_sweep(args)
     gaps = [float(g) for g in args.gaps.split(",")]
     ress = sorted(float(r) for r in args.resolutions.split(","))
     red = reduce_2d("sin800", "WG", args.wavelength)
@@ -66,6 +77,26 @@ def main() -> None:
         conv = ", ".join(f"{r:g}:{ks[r]:.5f}" for r in ress)
         print(f"{g:7.3f} {model[g]:9.5f} {k_inf:14.5f} {d:+9.1%}   {conv}")
     print(f"worst model-FDTD difference: {worst:.1%} (target < 10 %)")
+
+
+def mmi_sweep(args) -> None:
+    from weiming.sims import mmi
+
+    widths = [float(w) for w in args.mmi_widths.split(",")]
+    length = mmi.nominal_length_um("inp", "mmi2x2")
+    print(f"InP mmi2x2, length fixed at the nominal {length:.3f} um, 2D FDTD at {args.mmi_resolution:g} px/um")
+    print(f"{'width um':>9} {'ratio':>7} {'imbalance dB':>13} {'excess dB':>10} {'wall s':>7}")
+    for w in widths:
+        t = time.perf_counter()
+        p = mmi.split("inp", w, cell="mmi2x2", length_um=length, resolution=args.mmi_resolution)
+        print(f"{w:9.3f} {p.ratio:7.4f} {p.imbalance_db:13.3f} {p.excess_loss_db:10.3f} {time.perf_counter() - t:7.1f}",
+              flush=True)
+    if args.mmi_3d:
+        for three_d in (False, True):
+            t = time.perf_counter()
+            p = mmi.split("sin800", 6.0, cell="mmi1x2", resolution=10, three_d=three_d, use_symmetry=True)
+            print(f"sin800 mmi1x2 {'3D' if three_d else '2D'}: ratio {p.ratio:.4f}, excess {p.excess_loss_db:.3f} dB "
+                  f"({time.perf_counter() - t:.1f} s)", flush=True)
 
 
 if __name__ == "__main__":
