@@ -163,6 +163,7 @@ def test_mmi_default_length_is_self_imaging():
 # --- determinism across processes ---------------------------------------------
 _WRITE_ALL = """
 import sys
+from pathlib import Path
 from weiming.pdk import activate
 from weiming.components.registry import cells_for
 out = Path(sys.argv[1])
