@@ -11,7 +11,6 @@ wavelength of a sweep; bends use femwell's own conformal factor
 
 from __future__ import annotations
 
-import math
 import os
 import tempfile
 from collections import OrderedDict
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from weiming.sims.modes import NG_STEP_UM, XsGeometry, default_numerics, xs_geometry
+from weiming.sims.modes import NG_STEP_UM, XsGeometry, default_numerics, xs_geometry  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ class FemWaveguide:
     def _is_core(self, key: str) -> bool:
         i = int(key[1:])
         r = self.geom.rects[i]
-        return r.z0 == self.geom.core_z[0] and r.z1 == self.geom.core_z[1] and math.isfinite(r.y0)
+        return abs(r.z0 - self.geom.core_z[0]) < 1e-9 and abs(r.z1 - self.geom.core_z[1]) < 1e-9
 
     def solve(self, wavelength_um: float, num_modes: int = 1):
         from femwell.maxwell.waveguide import compute_modes
