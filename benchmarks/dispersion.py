@@ -28,8 +28,8 @@ from weiming.sims.dispersion import dispersion_curve, dispersion_from_neff, plot
 from weiming.sims.femwell_check import FemSettings, compare_solvers, femwell_neff_sweep  # noqa: E402
 
 PDK, XS = "sin100", "resonator"
-REF = FemSettings(core_um=0.02, far_um=0.3)  # femwell reference mesh
-LADDER = [FemSettings(core_um=c, far_um=0.5) for c in (0.2, 0.1, 0.05, 0.03)]
+REF = FemSettings(core_um=0.03, far_um=0.4)  # femwell reference mesh (converged to ~1e-5)
+LADDER = [FemSettings(core_um=c, far_um=0.5) for c in (0.2, 0.1, 0.05)]
 
 
 def main() -> None:
@@ -77,6 +77,19 @@ def main() -> None:
             print(f"{pdk}/{xs}: dneff={m['neff'] - f['neff']:+.1e} ng {m['ng']:.4f}/{f['ng']:.4f} "
                   f"D {m['d_ps_nm_km']:.1f}/{f['d_ps_nm_km']:.1f} ps/nm/km -> {'PASS' if ok else 'FAIL'} "
                   f"({time.perf_counter() - t0:.0f} s)")
+        # bends: MPB conformal strips vs femwell's conformal factor, sin800 at R = 50 and 200 um
+        from weiming.sims.femwell_check import FemWaveguide
+        from weiming.sims.modes import MpbWaveguide, default_numerics, xs_geometry
+
+        g = xs_geometry("sin800", "resonator")
+        fs = FemSettings(core_um=0.15, far_um=0.6, margin_y_um=2.0, margin_z_um=2.0)
+        straight_f = FemWaveguide(g, fs).neff(1.55)
+        straight_m = MpbWaveguide(g, default_numerics("sin800")).solve(1.55)[0]["neff"]
+        for r in (50.0, 200.0):
+            nf = FemWaveguide(g, fs, radius_um=r).neff(1.55)
+            nm = MpbWaveguide(g, default_numerics("sin800"), radius_um=r).solve(1.55)[0]["neff"]
+            print(f"sin800 bend R={r:.0f} um: neff MPB {nm:.6f} femwell {nf:.6f} (d={nm - nf:+.1e}); "
+                  f"bend shift MPB {nm - straight_m:.2e} femwell {nf - straight_f:.2e}")
 
 
 if __name__ == "__main__":
