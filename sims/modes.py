@@ -189,10 +189,15 @@ class Numerics:
     tolerance: float = 1e-8  # MPB eigensolver tolerance (1e-9 changes neff by 4e-9 and D by 1e-6 relative, 1.8x slower)
 
 
-#: Defaults per PDK from the convergence study (benchmarks/dispersion.py and
-#: weiming.sims.convergence): neff changes < 1e-4 when the resolution or the
-#: margins grow further. The 100-nm SiN mode decays only ~1/1.2 um into the
-#: oxide, hence its margins of several um.
+#: Defaults per PDK from the convergence study (``python -m weiming.sims.convergence
+#: sin100 resonator``, 1.55 um). sin100 resonator, neff (ng) change against the
+#: finest run: resolution 20/30/40 vs 60 px/um: +3.3e-4/+1.4e-4/+4.6e-5
+#: (ng +1.9e-3/+7.3e-4/+3.0e-4); margins 1.5/2.5/3.5 vs 5 um: +1.9e-3/+1.2e-4/
+#: +1.2e-5 (ng -1.2e-2/-1.7e-3/-2.1e-4). The 100-nm SiN mode decays only
+#: ~1/1.2 um into the oxide, hence its margins of several um. Resolution 30
+#: keeps a 41-wavelength sweep near a minute; its neff is 1.8e-4 above the
+#: Richardson-extrapolated value and 2.0e-4 above femwell's. sin800 and InP:
+#: tighter modes, 2-um margins; femwell agrees to 9e-5 (sin800) and 2.0e-4 (InP).
 DEFAULT_NUMERICS = {
     "sin100": Numerics(resolution=30, margin_y_um=3.0, margin_z_um=3.5),
     "sin800": Numerics(resolution=30, margin_y_um=2.0, margin_z_um=2.0),
