@@ -35,6 +35,7 @@ from weiming.sims.modes import (
     _check_wavelength,
     default_numerics,
     group_index,
+    save_png,
     xs_geometry,
 )
 
@@ -265,20 +266,6 @@ def ring_dispersion(pdk: str, xs: str, *, radius_um: float | None = None, fsr_hz
 # ---------------------------------------------------------------------------
 # Plots
 # ---------------------------------------------------------------------------
-def _save(fig, path) -> Path:
-    import io
-
-    import matplotlib.pyplot as plt
-
-    from weiming.sims.cache import atomic_write_bytes
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=120, metadata={"Software": None})
-    plt.close(fig)
-    atomic_write_bytes(Path(path), buf.getvalue())
-    return Path(path)
-
-
 def plot_dispersion_curve(curve: DispersionCurve, pdk: str, xs: str, path) -> Path:
     """neff, ng and D versus wavelength (PNG), in the PDK's waveguide colour."""
     import matplotlib
@@ -299,7 +286,7 @@ def plot_dispersion_curve(curve: DispersionCurve, pdk: str, xs: str, path) -> Pa
     ax[2].axhline(0, color="k", lw=0.6)
     fig.suptitle(f"{pdk} / {xs}" + (f", R = {curve.radius_um} um" if curve.radius_um else ""), fontsize=10)
     fig.tight_layout()
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def plot_ring_dispersion(rd: RingDispersion, pdk: str, xs: str, path, **_) -> Path:
@@ -337,4 +324,4 @@ def plot_ring_dispersion(rd: RingDispersion, pdk: str, xs: str, path, **_) -> Pa
     fig.suptitle(f"{pdk} / {xs}: R = {rd.radius_um:.2f} um, FSR = {rd.fsr_hz / 1e9:.4f} GHz, "
                  f"D2/2pi = {rd.d2_hz / 1e3:.1f} kHz ({rd.regime})", fontsize=10)
     fig.tight_layout()
-    return _save(fig, path)
+    return save_png(fig, path)

@@ -523,9 +523,6 @@ def plot_modes(pdk: str, xs: str, wavelength_um: float, path, *, num_modes: int 
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from pathlib import Path
-
-    from weiming.sims.cache import atomic_write_bytes
 
     geom, bands = mode_fields(pdk, xs, wavelength_um, num_modes=num_modes, **kw)
     colour = _core_color(pdk, xs)
@@ -546,7 +543,17 @@ def plot_modes(pdk: str, xs: str, wavelength_um: float, path, *, num_modes: int 
     fig.suptitle(f"{pdk} / {xs}: |E|$^2$ at {wavelength_um * 1e3:.2f} nm (w={geom.width_um} um, "
                  f"t={geom.thickness_um} um)", fontsize=10)
     fig.tight_layout()
+    return save_png(fig, path)
+
+
+def save_png(fig, path) -> "Path":
+    """Write a matplotlib figure as PNG atomically (no timestamp metadata: deterministic) and close it."""
     import io
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+
+    from weiming.sims.cache import atomic_write_bytes
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=120, metadata={"Software": None})

@@ -35,16 +35,23 @@ def _run(fn):
         fail(str(e), code=3)
 
 
+# options shared by both commands
+_PDK = typer.Option(..., "--pdk", help="PDK name (sin100, sin800, inp).")
+_XS = typer.Option(..., "--xs", help="Cross-section name of the PDK (e.g. resonator, strip, deep).")
+_WIDTH = typer.Option(None, "--width", help="Core width override, um.")
+_THICKNESS = typer.Option(None, "--thickness", help="Core thickness override, um.")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``modes`` and ``dispersion`` to ``app``."""
 
     @app.command("modes")
     def modes_cmd(
-        pdk: str = typer.Option(..., "--pdk", help="PDK name (sin100, sin800, inp)."),
-        xs: str = typer.Option(..., "--xs", help="Cross-section name of the PDK (e.g. resonator, strip, deep)."),
+        pdk: str = _PDK,
+        xs: str = _XS,
         wavelength: float = typer.Option(..., "--wavelength", help="Wavelength in um (e.g. 1.55)."),
-        width: Optional[float] = typer.Option(None, "--width", help="Core width override, um."),
-        thickness: Optional[float] = typer.Option(None, "--thickness", help="Core thickness override, um."),
+        width: Optional[float] = _WIDTH,
+        thickness: Optional[float] = _THICKNESS,
         num_modes: int = typer.Option(1, "--num-modes", help="Number of modes to find (guided ones are kept)."),
         radius: Optional[float] = typer.Option(None, "--radius", help="Bend radius in um (conformal map)."),
         resolution: Optional[int] = typer.Option(None, "--resolution", help="MPB pixels per um (default: PDK's)."),
@@ -78,14 +85,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command("dispersion")
     def dispersion_cmd(
-        pdk: str = typer.Option(..., "--pdk", help="PDK name (sin100, sin800, inp)."),
-        xs: str = typer.Option(..., "--xs", help="Cross-section name of the PDK (e.g. resonator)."),
+        pdk: str = _PDK,
+        xs: str = _XS,
         radius: Optional[float] = typer.Option(None, "--radius", help="Ring radius, um (or give --fsr)."),
         fsr: Optional[float] = typer.Option(None, "--fsr", help="Target free spectral range, Hz (or give --radius)."),
         center: float = typer.Option(1.54978, "--center", help="Centre wavelength, um (default 1549.78 nm)."),
         modes: int = typer.Option(10, "--modes", help="Resonances on each side of the centre for Dint(mu)."),
-        width: Optional[float] = typer.Option(None, "--width", help="Core width override, um."),
-        thickness: Optional[float] = typer.Option(None, "--thickness", help="Core thickness override, um."),
+        width: Optional[float] = _WIDTH,
+        thickness: Optional[float] = _THICKNESS,
         json_out: bool = typer.Option(False, "--json", help="Print JSON: radius_um, fsr_hz, d1_hz, d2_hz, neff, ng, regime, dint."),
         png: Optional[Path] = typer.Option(None, "--png", help="Write neff/ng vs wavelength and Dint vs mu to this PNG."),
     ) -> None:
