@@ -38,7 +38,6 @@ class FemWaveguide:
     def __init__(self, geom: XsGeometry, settings: FemSettings = FemSettings(), radius_um: float | None = None):
         from shapely.geometry import box
         from skfem import Basis, ElementTriP0
-        from skfem.io.meshio import from_meshio  # noqa: F401  (skfem's meshio bridge must import)
         from femwell.mesh import mesh_from_OrderedDict
 
         self.geom = geom
