@@ -342,7 +342,7 @@ class MpbWaveguide:
         nmax = max(self.geom.n_at(wavelength_um).values()) * (1.0 + self._bend_factor())
         out = []
         for b in range(self.num_bands):
-            neff = guesses[b] if guesses and b < len(guesses) else nmax * (0.999 - 0.01 * b)
+            neff = guesses[b] if guesses and b < len(guesses) and math.isfinite(guesses[b]) else nmax * (0.999 - 0.01 * b)
             k = neff * omega
             for _ in range(40):
                 f, v = self._run(k)
@@ -359,8 +359,9 @@ class MpbWaveguide:
                         # Newton's next error ~ step^2 / k < 1e-10 k: accept without
                         # another solve (the fields are from k - step, 1e-5 away)
                         break
-            else:
-                raise RuntimeError(f"MPB Newton did not converge for band {b + 1} at {wavelength_um} um")
+            else:  # no root: a band of the periodic cell, not a guided mode (dropped by callers)
+                out.append({"neff": math.nan, "k": math.nan, "te_fraction": math.nan, "aeff_um2": math.nan})
+                continue
             rec: dict[str, Any] = {"neff": k / omega, "k": k}
             rec.update(self._field_metrics(b + 1, fields))  # fields of band b are at its own k now
             out.append(rec)
@@ -457,7 +458,7 @@ def _solve_raw(pdk, xs, wavelength_um, width, thickness, num_modes, radius_um, r
     n_clad = eng.clad_index(wavelength_um)
     out = []
     for m, a, b in zip(mid, lo, hi):
-        if m["neff"] <= n_clad:  # a cell (box) mode of the periodic domain, not a guided mode
+        if not m["neff"] > n_clad:  # a cell (box) mode of the periodic domain (or NaN): not guided
             continue
         ng = m["neff"] - wavelength_um * (b["neff"] - a["neff"]) / (2 * NG_STEP_UM)
         out.append({"neff": m["neff"], "ng": ng, "te_fraction": m["te_fraction"], "aeff_um2": m["aeff_um2"],
