@@ -42,6 +42,9 @@ N2_M2_PER_W = {"si3n4": 2.4e-19}
 #: ng central-difference half step, um (truncation ~lambda dl^2 n'''/6 < 1e-6).
 NG_STEP_UM = 0.005
 
+#: Conformal-bend strips: index step between strips <= this fraction of n.
+BEND_STRIP_STEP = 5e-4
+
 #: Newton tolerance on the frequency mismatch (MPB units, relative ~1e-10).
 _FREQ_TOL = 1e-10
 
@@ -197,7 +200,7 @@ class Numerics:
 #: ~1/1.2 um into the oxide, hence its margins of several um. Resolution 30
 #: keeps a 41-wavelength sweep near a minute; its neff is 1.8e-4 above the
 #: Richardson-extrapolated value and 2.0e-4 above femwell's. sin800 and InP:
-#: tighter modes, 2-um margins; femwell agrees to 9e-5 (sin800) and 2.0e-4 (InP).
+#: tighter modes, 2-um margins; femwell agrees to 2.1e-4 (sin800) and 2.0e-4 (InP).
 DEFAULT_NUMERICS = {
     "sin100": Numerics(resolution=30, margin_y_um=3.0, margin_z_um=3.5),
     "sin800": Numerics(resolution=30, margin_y_um=2.0, margin_z_um=2.0),
@@ -251,21 +254,27 @@ class MpbWaveguide:
         res = numerics.resolution
         h = 1.0 / res
         w, (zc0, zc1) = geom.width_um, geom.core_z
-        # z pixel: the core thickness is a whole number of pixels and the core
-        # faces lie on pixel boundaries. Pixels that straddle a horizontal
-        # interface AND a bend strip edge would otherwise get MPB's subpixel
-        # average with the wrong normal (the strip's), a 5e-4 neff error.
+        # Pixels: the core width (y) and thickness (z) are whole numbers of
+        # pixels and the core faces lie on pixel boundaries (per-axis pixel
+        # sizes within 1/resolution). A pixel that holds a core face AND a
+        # bend-strip edge otherwise gets MPB's subpixel average with the wrong
+        # normal or neighbour: measured 5e-4 in neff (horizontal faces) and a
+        # 2x error in the bend shift (vertical faces) before this alignment.
         t = zc1 - zc0
+        hy = w / max(1, math.ceil(w * res - 1e-9))
         hz = t / max(1, math.ceil(t * res - 1e-9))
-        # whole pixels, even counts (the centre is a pixel corner); MPB rounds
-        # counts up to 2*3*5*7-smooth numbers, so do it here to keep h exact
-        ny = _smooth_even(2 * math.ceil((w / 2 + numerics.margin_y_um) * res))
+        # whole pixels, even counts; MPB rounds counts up to 2*3*5*7-smooth
+        # numbers, so do it here to keep the pixel sizes exact
+        ny = _smooth_even(2 * math.ceil((w / 2 + numerics.margin_y_um) / hy))
         nz = _smooth_even(2 * math.ceil((t / 2 + numerics.margin_z_um) / hz))
-        self.res_yz = (res, 1.0 / hz)
-        self.ly, self.lz = ny * h, nz * hz
-        self.yc = 0.0
-        # MPB pixel j is centred on zc - lz/2 + j hz, so pixel boundaries sit at
-        # zc + (k + 1/2) hz (nz even): put the core bottom on one
+        self.ly, self.lz = ny * hy, nz * hz
+        self.hy, self.hz = hy, hz
+        # MPB's grid count is ceil(resolution * size): ask for a hair less than
+        # the exact count so float round-off cannot add a pixel
+        self.res_yz = ((ny - 1e-6) / self.ly, (nz - 1e-6) / self.lz)
+        # MPB pixel j is centred on c - L/2 + j h, so with even counts the pixel
+        # boundaries sit at c + (k + 1/2) h: put the lower core faces on one
+        self.yc = -w / 2 + (round((w / 2) / hy - 0.5) + 0.5) * hy
         self.zc = zc0 + (round((t / 2) / hz - 0.5) + 0.5) * hz
         self.window = (self.yc - self.ly / 2, self.yc + self.ly / 2, self.zc - self.lz / 2, self.zc + self.lz / 2)
         self._ms = None
@@ -281,12 +290,13 @@ class MpbWaveguide:
             # conformal map: strips in y with n (1 + y_mid/R); the index step between
             # strips is <= 5e-4 n (neff error ~ step^2 / 12, negligible), never
             # thinner than a pixel (fewer MPB objects = faster set-up)
-            px = 1.0 / self.num.resolution
-            m = max(1, int(min(0.5, 5e-4 * self.radius_um) / px))  # whole pixels per strip
-            # strip edges on pixel boundaries, y = (k + 1/2) px (see __init__)
-            k0 = math.ceil(y0w / px - 0.5)
-            edges = [y0w] + [(k + 0.5) * px for k in range(k0, math.floor(y1w / px - 0.5) + 1, m)
-                             if y0w < (k + 0.5) * px < y1w] + [y1w]
+            hy = self.hy
+            m = max(1, int(min(0.5, BEND_STRIP_STEP * self.radius_um) / hy))  # whole pixels per strip
+            # strip edges on pixel boundaries, y = yc + (k + 1/2) hy (see __init__)
+            k0 = math.ceil((y0w - self.yc) / hy - 0.5)
+            k1 = math.floor((y1w - self.yc) / hy - 0.5)
+            inner = [self.yc + (k + 0.5) * hy for k in range(k0, k1 + 1, m)]
+            edges = [y0w] + [e for e in inner if y0w + 1e-9 < e < y1w - 1e-9] + [y1w]
             strips = list(zip(edges[:-1], edges[1:]))
         else:
             strips = [(y0w, y1w)]
