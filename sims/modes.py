@@ -235,9 +235,8 @@ def _smooth_even(n: int) -> int:
 class MpbWaveguide:
     """One fixed MPB grid for a cross-section; solve at any wavelength on it.
 
-    The cell spans the core +- margins and is rounded to a whole number of
-    pixels, with the core's lower-left corner on a pixel boundary, so the grid
-    is identical at every wavelength and every call.
+    The cell spans the core +- margins in whole pixels, the core's faces on
+    pixel boundaries, so the grid is identical at every wavelength and call.
     """
 
     def __init__(self, geom: XsGeometry, numerics: Numerics, *, radius_um: float | None = None, num_bands: int = 1):
@@ -252,7 +251,6 @@ class MpbWaveguide:
         self.radius_um = radius_um
         self.num_bands = int(num_bands)
         res = numerics.resolution
-        h = 1.0 / res
         w, (zc0, zc1) = geom.width_um, geom.core_z
         # Pixels: the core width (y) and thickness (z) are whole numbers of
         # pixels and the core faces lie on pixel boundaries (per-axis pixel
