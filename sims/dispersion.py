@@ -29,6 +29,7 @@ import numpy as np
 
 from weiming.sims.cache import cached
 from weiming.sims.modes import (
+    ALGO_VERSION,
     ModeSolverInputError,
     MpbWaveguide,
     _check_radius,
@@ -91,7 +92,7 @@ def neff_sweep(pdk: str, xs: str, wavelengths_um, *, width=None, thickness=None,
     num = default_numerics(pdk, resolution)
     inputs = {"pdk": pdk, "xs": xs, "wavelengths_um": wls, "geometry": [asdict(r) for r in geom.rects],
               "width": geom.width_um, "thickness": geom.thickness_um, "radius_um": radius_um,
-              "numerics": asdict(num), "materials": [geom.n_at(w) for w in wls]}
+              "numerics": asdict(num), "materials": [geom.n_at(w) for w in wls], "algo": ALGO_VERSION}
     out = cached("neff_sweep", inputs, lambda: _neff_sweep(pdk, xs, wls, width, thickness, radius_um,
                                                            num.resolution, progress))
     return np.asarray(out, dtype=float)

@@ -42,8 +42,16 @@ N2_M2_PER_W = {"si3n4": 2.4e-19}
 #: ng central-difference half step, um (truncation ~lambda dl^2 n'''/6 < 1e-6).
 NG_STEP_UM = 0.005
 
+#: Version of the solver algorithm, part of every cache key: bump it when a
+#: change alters results so that stale disk-cache entries are not reused.
+ALGO_VERSION = 3
+
 #: Conformal-bend strips: index step between strips <= this fraction of n.
 BEND_STRIP_STEP = 5e-4
+
+#: A mode with more than this share of |E|^2 in the outer 5 pixels of the
+#: cell is a mode of the periodic cell, not a guided mode (dropped).
+GUIDED_EDGE_FRACTION = 0.01
 
 #: Newton tolerance on the frequency mismatch (MPB units, relative ~1e-10).
 _FREQ_TOL = 1e-10
@@ -368,21 +376,13 @@ class MpbWaveguide:
                         # another solve (the fields are from k - step, 1e-5 away)
                         break
             else:  # no root: a band of the periodic cell, not a guided mode (dropped by callers)
-                out.append({"neff": math.nan, "k": math.nan, "te_fraction": math.nan, "aeff_um2": math.nan})
+                out.append({"neff": math.nan, "k": math.nan, "te_fraction": math.nan, "aeff_um2": math.nan,
+                            "edge_fraction": math.nan})
                 continue
             rec: dict[str, Any] = {"neff": k / omega, "k": k}
             rec.update(self._field_metrics(b + 1, fields))  # fields of band b are at its own k now
             out.append(rec)
         return out
-
-    def clad_index(self, wavelength_um: float) -> float:
-        """Highest index on the cell boundary: modes below it are not guided."""
-        n = self.geom.n_at(wavelength_um)
-        y0, y1, z0, z1 = self.window
-        h = 0.5 / self.num.resolution
-        pts = [(y, z) for y in np.linspace(y0 + h, y1 - h, 41) for z in (z0 + h, z1 - h)]
-        pts += [(y, z) for z in np.linspace(z0 + h, z1 - h, 41) for y in (y0 + h, y1 - h)]
-        return max(n[self.geom.material_at(y, z)] for y, z in pts)
 
     def _bend_factor(self) -> float:
         if not self.radius_um:
@@ -396,7 +396,11 @@ class MpbWaveguide:
         tot = i2.sum(axis=-1)
         da = (self.ly / e.shape[0]) * (self.lz / e.shape[1])
         aeff = (tot.sum() * da) ** 2 / ((tot ** 2).sum() * da)
-        rec: dict[str, Any] = {"te_fraction": float(ey2 / (ey2 + ez2)), "aeff_um2": float(aeff)}
+        # share of |E|^2 in the outer 5 pixels of the cell: ~0 for a guided mode,
+        # large for a mode of the periodic cell (box/slab modes)
+        inner = tot[5:-5, 5:-5].sum()
+        rec: dict[str, Any] = {"te_fraction": float(ey2 / (ey2 + ez2)), "aeff_um2": float(aeff),
+                               "edge_fraction": float(1.0 - inner / tot.sum())}
         if keep:
             rec["field"] = {"abs_e2": tot / tot.max(), "ey": e[..., 1], "ez": e[..., 2],
                             "extent_um": list(self.window)}
@@ -463,10 +467,11 @@ def _solve_raw(pdk, xs, wavelength_um, width, thickness, num_modes, radius_um, r
     guesses = [m["neff"] for m in mid]
     lo = eng.solve(wavelength_um - NG_STEP_UM, guesses)
     hi = eng.solve(wavelength_um + NG_STEP_UM, guesses)
-    n_clad = eng.clad_index(wavelength_um)
     out = []
     for m, a, b in zip(mid, lo, hi):
-        if not m["neff"] > n_clad:  # a cell (box) mode of the periodic domain (or NaN): not guided
+        # guided: a root exists and the field has decayed at the cell boundary
+        # (the boundary index is no criterion: a shallow ridge's slab reaches it)
+        if not (math.isfinite(m["neff"]) and m["edge_fraction"] < GUIDED_EDGE_FRACTION):
             continue
         ng = m["neff"] - wavelength_um * (b["neff"] - a["neff"]) / (2 * NG_STEP_UM)
         out.append({"neff": m["neff"], "ng": ng, "te_fraction": m["te_fraction"], "aeff_um2": m["aeff_um2"],
@@ -494,7 +499,7 @@ def solve_modes(pdk: str, xs: str, wavelength_um: float, *, width: float | None 
     inputs = {"pdk": pdk, "xs": xs, "wavelength_um": wl, "geometry": [asdict(r) for r in geom.rects],
               "core_z": geom.core_z, "width": geom.width_um, "thickness": geom.thickness_um,
               "num_modes": int(num_modes), "radius_um": radius_um, "numerics": asdict(num),
-              "ng_step_um": NG_STEP_UM, "materials": geom.n_at(wl)}
+              "ng_step_um": NG_STEP_UM, "materials": geom.n_at(wl), "algo": ALGO_VERSION}
     raw = cached("modes", inputs, lambda: _solve_raw(pdk, xs, wl, width, thickness, int(num_modes), radius_um,
                                                      num.resolution))
     modes = [Mode(wavelength_um=wl, radius_um=radius_um, **r) for r in raw]

@@ -157,3 +157,15 @@ def test_bend_shift_matches_femwell():
     straight = MpbWaveguide(g, num).solve(1.55)[0]["neff"]
     shift_mpb = MpbWaveguide(g, num, radius_um=200.0).solve(1.55, [straight])[0]["neff"] - straight
     assert shift_mpb == pytest.approx(shift_fem, rel=0.05)
+
+
+@pytest.mark.meep
+def test_inp_shallow_ridge_is_guided(tmp_path, monkeypatch):
+    """The shallow ridge's Q slab reaches the cell boundary: guidedness is judged
+    by the field at the boundary, not by the boundary index (regression)."""
+    monkeypatch.setenv("WEIMING_CACHE", str(tmp_path))
+    from weiming.sims.modes import solve_modes
+
+    (m,) = solve_modes("inp", "shallow", 1.55)
+    assert m.te_fraction > 0.99
+    assert 3.17 < m.neff < 3.36  # between InP and Q(1.25)
