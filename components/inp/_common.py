@@ -21,11 +21,14 @@ from weiming.pdk.tech import Technology
 #: carries the DBR gratings. Source: weiming.sims.modes (MPB on the PDK layer
 #: stack and shallow etch depth, materials InP (Pettit & Turner 1965) and
 #: Q(1.25) from weiming.pdk.quaternary, default numerics: 30 px/um), solved
-#: 2026-11-26: 3.25398. Cross-check: the three-layer slab InP / 0.5 um Q(1.25)
+#: 2026-11-26: 3.25441 (after the solver's pixel-alignment fix; the first
+#: value, 3.25398, was 4e-4 low, i.e. a 0.2 nm / 26 GHz Bragg error, caught
+#: by the drift test). MPB's default grid sits ~2e-4 above the converged neff
+#: (0.1 nm), inside the laser's thermal tuning range. Cross-check: the three-layer slab InP / 0.5 um Q(1.25)
 #: / InP (n_Q 3.36, Broberg & Lindstrom, J. Appl. Phys. 55, 3376 (1984))
 #: gives 3.266, an upper bound (no lateral confinement). Frozen as a constant
 #: so the GDS does not depend on solver versions; tests compare the two.
-NEFF_SHALLOW = 3.25398
+NEFF_SHALLOW = 3.25441
 #: Slab effective index of the guiding layer (slab model above), the ``n_r``
 #: of the MMI self-imaging length.
 N_SLAB = 3.266
