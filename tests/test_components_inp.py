@@ -95,8 +95,10 @@ def test_grating_period_from_bragg_condition():
 
 
 def test_lasers_one_fsr_apart_get_different_gratings():
-    """Two client lasers one comb FSR (30.03 GHz) apart: periods differ by
-    d lambda / (2 n_eff) (= 0.037 nm) within 1 pm and the teeth differ."""
+    """Two client lasers one comb FSR (30.03 GHz) apart: with Lambda =
+    lambda / (2 n_eff(lambda)) the periods differ by d lambda n_g / (2 n_eff^2)
+    (= 0.042 nm; n_g from the dispersion of n_eff) within 1 pm, and the teeth differ."""
+    from weiming.components.inp._common import NG_SHALLOW
     lam = 1549.78
     dlam = (lam * 1e-9) ** 2 * 30.03e9 / C0 * 1e9  # nm, ~0.2406
     a = cell("dbr_laser", bragg_wavelength_nm=lam)
@@ -104,7 +106,7 @@ def test_lasers_one_fsr_apart_get_different_gratings():
     ta, tb = tooth_starts_nm(a)["back_grating"], tooth_starts_nm(b)["back_grating"]
     sa = np.polyfit(np.arange(len(ta)), ta, 1)[0]
     sb = np.polyfit(np.arange(len(tb)), tb, 1)[0]
-    assert sb - sa == pytest.approx(dlam / (2 * a.info["neff"]), abs=1e-3)
+    assert sb - sa == pytest.approx(dlam * NG_SHALLOW / (2 * a.info["neff"] ** 2), abs=1e-3)
     n = min(len(ta), len(tb))
     assert np.any(ta[:n] != tb[:n])
 
@@ -137,16 +139,27 @@ def test_default_indices_match_mode_solver():
     within 1e-4, i.e. 0.05 nm of Bragg wavelength; ng within 0.1 %, i.e. 0.1 % of
     the AMZI delay, below the solver's own ng accuracy of ~0.1-1 % against
     femwell): guards against silent drift between the solver and the layout."""
-    from weiming.components.inp._common import NEFF_SHALLOW, NG_DEEP
+    from weiming.components.inp._common import NEFF_SHALLOW, NG_DEEP, NG_SHALLOW
     from weiming.sims.modes import solve_modes
 
     assert solve_modes("inp", "deep", 1.54978)[0].ng == pytest.approx(NG_DEEP, rel=1e-3)
     shallow = solve_modes("inp", "shallow", 1.54978, width=2.0)
-    if not shallow:
-        pytest.xfail("weiming.sims.modes reports no guided shallow-ridge mode: its guided-mode filter compares "
-                     "neff with the highest index on the window boundary, which for a shallow ridge is the "
-                     "unetched Q(1.25) slab (NEFF_SHALLOW was taken from its MPB engine directly, bypassing that filter)")
     assert shallow[0].neff == pytest.approx(NEFF_SHALLOW, abs=1e-4)
+    assert shallow[0].ng == pytest.approx(NG_SHALLOW, rel=1e-3)
+
+
+@pytest.mark.meep
+def test_laser_neff_follows_the_bragg_wavelength():
+    """The default neff at a comb line 5 FSR away (+1.2 nm) equals the solver's
+    neff there within 2e-5 (0.01 nm of Bragg wavelength, 1.2 GHz), so every
+    channel's laser is drawn on its own line, not on the centre line's index."""
+    from weiming.components.inp._common import neff_shallow_at
+    from weiming.sims.modes import solve_modes
+
+    for lam_nm in (1548.58, 1550.98):
+        got = cell("dbr_laser", bragg_wavelength_nm=lam_nm).info["neff"]
+        assert got == pytest.approx(neff_shallow_at(lam_nm))
+        assert got == pytest.approx(solve_modes("inp", "shallow", lam_nm / 1000, width=2.0)[0].neff, abs=2e-5)
 
 
 # --- AMZI --------------------------------------------------------------------

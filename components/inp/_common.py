@@ -29,6 +29,18 @@ from weiming.pdk.tech import Technology
 #: gives 3.266, an upper bound (no lateral confinement). Frozen as a constant
 #: so the GDS does not depend on solver versions; tests compare the two.
 NEFF_SHALLOW = 3.25441
+#: Group index of the same mode at 1549.78 nm (same source): 3.67923. With it
+#: the effective index at any wavelength near 1549.78 nm is, to first order,
+#: neff(l) = neff0 - (ng - neff0) (l - l0) / l0 (:func:`neff_shallow_at`); the
+#: solver gives 3.2540740 at 1551 nm, the formula 3.2540736. Without this the
+#: channels +-5 comb lines away would be drawn ~0.17 nm (21 GHz) off.
+NG_SHALLOW = 3.67923
+LAMBDA0_NM = 1549.78
+
+
+def neff_shallow_at(wavelength_nm: float) -> float:
+    """Effective index of the 2 um shallow ridge at ``wavelength_nm`` (first-order dispersion)."""
+    return NEFF_SHALLOW - (NG_SHALLOW - NEFF_SHALLOW) * (wavelength_nm - LAMBDA0_NM) / LAMBDA0_NM
 #: Slab effective index of the guiding layer (slab model above), the ``n_r``
 #: of the MMI self-imaging length.
 N_SLAB = 3.266

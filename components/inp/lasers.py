@@ -9,8 +9,8 @@ from weiming.components.inp import _common as cm
 from weiming.components.inp._common import DesignRuleError, v
 from weiming.components.registry import register
 
-NEFF_SOURCE = ("weiming.sims.modes (MPB): TE0 of the 2 um shallow Q(1.25) ridge at 1549.78 nm; "
-               "see weiming.components.inp._common.NEFF_SHALLOW")
+NEFF_SOURCE = ("weiming.sims.modes (MPB): TE0 of the 2 um shallow Q(1.25) ridge, neff and ng at 1549.78 nm, "
+               "first-order dispersion to the Bragg wavelength; see weiming.components.inp._common.neff_shallow_at")
 
 
 def grating_teeth_nm(period_nm: float, target_length_um: float, search: int = 8) -> tuple[np.ndarray, np.ndarray, int]:
@@ -46,7 +46,7 @@ def _grating(c: gf.Component, x0_nm: int, period_nm: float, target_um: float, ri
 
 
 @register("inp")
-def dbr_laser(bragg_wavelength_nm: float = 1549.78, neff: float = cm.NEFF_SHALLOW,
+def dbr_laser(bragg_wavelength_nm: float = 1549.78, neff: float | None = None,
               back_grating_length: float = 250.0, gain_length: float = 400.0, phase_length: float = 100.0,
               front_grating_length: float = 50.0, iso_length: float = 20.0,
               taper_length: float = 20.0) -> gf.Component:
@@ -55,8 +55,9 @@ def dbr_laser(bragg_wavelength_nm: float = 1549.78, neff: float = cm.NEFF_SHALLO
     A shallow ridge of the active width (2 um) runs through all sections; the
     gain section carries the MQW island (ACTIVE); the DBR teeth are drawn on
     GRATING with the first-order period Lambda = lambda_B / (2 n_eff)
-    (``bragg_wavelength_nm``, ``neff``; default n_eff from the MPB mode solver, see
-    :data:`_common.NEFF_SHALLOW`, see ``info['neff_source']``). Teeth: see
+    (``bragg_wavelength_nm``, ``neff``; default (None): n_eff of the MPB mode
+    solver at the Bragg wavelength, :func:`_common.neff_shallow_at`, see
+    ``info['neff_source']``). Teeth: see
     :func:`grating_teeth_nm` (rounding distributed on the 1 nm grid, grating
     lengths rounded to whole periods). Each section has its own electrode
     (e1 back grating, e2 gain, e3 phase, e4 front grating); an isolation section
@@ -67,6 +68,8 @@ def dbr_laser(bragg_wavelength_nm: float = 1549.78, neff: float = cm.NEFF_SHALLO
     Substrate (n) contact is the common backside contact.
     """
     v.in_range("bragg_wavelength_nm", bragg_wavelength_nm, 1400.0, 1700.0, "nm", "InP Q(1.25) guides, C/L band")
+    if neff is None:
+        neff = cm.neff_shallow_at(bragg_wavelength_nm)
     v.in_range("neff", neff, 3.0, 3.5, "", "between the InP cladding and Q(1.25) core indices")
     cm.length("back_grating_length", back_grating_length, lo=5.0, hi=2000.0)
     cm.length("front_grating_length", front_grating_length, lo=5.0, hi=2000.0)
