@@ -76,7 +76,11 @@ def _dbr(ctx: Context) -> dict:
     laser = activate("inp").get_component("dbr_laser", bragg_wavelength_nm=round(target_nm, 4))
     info = dict(laser.info)
     lam = target_nm / 1000
-    neff = cached("tapeout-inp-neff", {"lam": lam}, lambda: solve_modes("inp", "shallow", lam)[0].neff)
+    from weiming.pdk import get_tech
+
+    ridge_w = get_tech("inp").xs("active").width  # the laser's ridge runs at the active width
+    neff = cached("tapeout-inp-neff", {"lam": lam, "w": ridge_w},
+                  lambda: solve_modes("inp", "shallow", lam, width=ridge_w)[0].neff)
     dn, gsrc = _grating_step(lam)
     out = {"target_nm": target_nm, "neff_mode_solver": neff, "delta_n": dn, "grating_etch": gsrc}
     spectra = {}
