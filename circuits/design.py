@@ -43,7 +43,7 @@ class NetworkPlan(_M):
     """Channels on the comb grid: line m has frequency f0 + m * FSR.
 
     Source of the defaults (centre 1549.78 nm, FSR 30.03 GHz, 10 channels,
-    two clients per channel): /work/shared/reference/seed-network.md
+    two clients per channel): docs/seed-network.md
     (Nature 2026, doi 10.1038/s41586-026-10152-z).
     """
 

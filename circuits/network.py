@@ -1,7 +1,7 @@
 """The network plan: which client chip sits on which WDM channel (comb line).
 
 The server's microcomb has lines at f_m = f0 + m * FSR with f0 = c / 1549.78 nm
-and FSR = 30.03 GHz (seed network, /work/shared/reference/seed-network.md,
+and FSR = 30.03 GHz (seed network, docs/seed-network.md,
 Nature 2026, doi 10.1038/s41586-026-10152-z). Channel k (1-based) uses comb
 line m_k = first_line + (k - 1) * line_step; each channel carries
 ``clients_per_channel`` clients (two: the pair whose pulses interfere at the

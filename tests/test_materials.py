@@ -1,6 +1,6 @@
 """Material index models against their cited formulas, anchors and a second model.
 
-The Sellmeier formulas are re-typed here from /work/shared/reference/seed-network.md
+The Sellmeier formulas are re-typed here from docs/seed-network.md
 (independently of weiming.pdk.materials) and evaluated with plain math, so a
 wrong coefficient in the package fails the test. Tolerances: 1e-9 against the
 same formula (rounding only); anchors to the digits they are quoted with.

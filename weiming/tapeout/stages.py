@@ -17,7 +17,7 @@ from weiming.sims.cache import cached
 from weiming.tapeout.runner import Context, Stage
 
 #: Seed-network figures the report compares against (doi 10.1038/s41586-026-10152-z,
-#: see /shared/reference/seed-network.md).
+#: see docs/seed-network.md).
 SEED = {
     "fsr_hz": 30.03e9,
     "center_um": 1.54978,
