@@ -50,7 +50,8 @@ np_major=$("$PY" -c 'import numpy; print(numpy.__version__.split(".")[0])' 2>/de
 {
     if [ -n "$np_major" ]; then
         echo "numpy<$((np_major + 1))"
-        [ "$np_major" -lt 2 ] && echo "pandas<3"
+        # pandas 3 and pyarrow >= 24 need numpy 2 (pyarrow 23.0.1 checked with numpy 1.26).
+        [ "$np_major" -lt 2 ] && printf 'pandas<3\npyarrow<24\n'
     fi
     true
 } > "$CONSTRAINTS.tmp"
