@@ -36,6 +36,21 @@ def _plot_path(ctx: Context, stage: str, name: str) -> Path:
     return p
 
 
+def _line_plot(ctx: Context, stage: str, name: str, x, y, *, xlabel: str, ylabel: str, title: str,
+               style: str = "-") -> None:
+    """One curve in the report's style, saved as ``plots/<name>.png`` and registered for ``stage``."""
+    plt = _mpl()
+    fig, ax = plt.subplots(figsize=(5.5, 3.5))
+    ax.plot(x, y, style, color="#3c7be0")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(_plot_path(ctx, stage, name), dpi=120)
+    plt.close(fig)
+
+
 def _mpl():
     import matplotlib
 
@@ -91,17 +106,9 @@ def stage_comb_dispersion(ctx: Context) -> dict[str, Any]:
 
     r = cached("tapeout-dispersion", {"pdk": pdk, "fsr": fsr, "center": center, "width": width, "modes": modes},
                compute)
-    plt = _mpl()
     mu, dint = np.array(r["dint"], dtype=float).T
-    fig, ax = plt.subplots(figsize=(5.5, 3.5))
-    ax.plot(mu, dint / 1e6, "o-", color="#3c7be0")
-    ax.set_xlabel("mode number mu")
-    ax.set_ylabel("Dint / 2pi (MHz)")
-    ax.set_title(f"{pdk} comb ring, R = {r['radius_um']:.1f} um: {r['regime']} dispersion")
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(_plot_path(ctx, "comb_dispersion", "comb_dint"), dpi=120)
-    plt.close(fig)
+    _line_plot(ctx, "comb_dispersion", "comb_dint", mu, dint / 1e6, style="o-", xlabel="mode number mu",
+               ylabel="Dint / 2pi (MHz)", title=f"{pdk} comb ring, R = {r['radius_um']:.1f} um: {r['regime']} dispersion")
     fsr_err = abs(r["fsr_hz"] - fsr) / fsr
     return {**{k: r[k] for k in ("radius_um", "fsr_hz", "d1_hz", "d2_hz", "neff", "ng", "regime")},
             "fsr_rel_error": fsr_err, "passed": r["regime"] == "normal" and fsr_err < 1e-3}
@@ -138,30 +145,16 @@ def stage_comb_ring(ctx: Context) -> dict[str, Any]:
     fsr_um = lam**2 / (ng * circ)
     lw_um = lam / ql
     wl = np.linspace(lam - 6 * lw_um, lam + 6 * lw_um, 2001)
-    t = ring.all_pass(wl, radius, k2, loss, neff, ng, center_um=lam) if _accepts_center(ring.all_pass) \
-        else ring.all_pass(wl, radius, k2, loss, neff, ng)
-    t = np.asarray(t, dtype=float)
-    plt = _mpl()
-    fig, ax = plt.subplots(figsize=(5.5, 3.5))
-    ax.plot((wl - wl[np.argmin(t)]) * 1e6, 10 * np.log10(np.maximum(t, 1e-12)), color="#3c7be0")
-    ax.set_xlabel("detuning from resonance (pm)")
-    ax.set_ylabel("through transmission (dB)")
-    ax.set_title(f"comb ring: gap {gap} um {kind}, Qi {qi / 1e6:.1f} M, QL {ql / 1e6:.1f} M")
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(_plot_path(ctx, "comb_ring", "comb_ring_spectrum"), dpi=120)
-    plt.close(fig)
+    t = np.asarray(ring.all_pass(wl, radius, k2, loss, neff, ng, center_um=lam), dtype=float)
+    _line_plot(ctx, "comb_ring", "comb_ring_spectrum", (wl - wl[np.argmin(t)]) * 1e6,
+               10 * np.log10(np.maximum(t, 1e-12)), xlabel="detuning from resonance (pm)",
+               ylabel="through transmission (dB)",
+               title=f"comb ring: gap {gap} um {kind}, Qi {qi / 1e6:.1f} M, QL {ql / 1e6:.1f} M")
     extinction_db = float(-10 * np.log10(max(t.min(), 1e-12)))
     return {"gap_um": gap, "coupler": kind, "kappa2": k2, "qi": qi, "qc": qc, "ql": ql,
             "extinction_db": extinction_db, "fsr_nm": fsr_um * 1e3,
             "regime": "over-coupled" if qc < qi else "under-coupled",
             "passed": abs(qi - SEED["qi"]) / SEED["qi"] < 0.25}
-
-
-def _accepts_center(fn) -> bool:
-    import inspect
-
-    return "center_um" in inspect.signature(fn).parameters
 
 
 def _server_ring_coupler(ctx: Context) -> tuple[float, str, float | None]:
