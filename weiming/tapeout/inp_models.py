@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from weiming.sims.cache import cached
+from weiming.tapeout.keys import code_digest
 from weiming.tapeout.runner import Context
 
 C_M_PER_S = 299_792_458.0
@@ -38,7 +39,7 @@ def _mmi(ctx: Context) -> dict:
     def compute():
         return [mmi_mpa.split_cell("inp", "mmi2x2", width_um=w, wavelength_um=1.54978).to_json() for w in widths]
 
-    pts = cached("tapeout-mmi-mpa", {"widths": widths, "cell": dict(c.info)}, compute)
+    pts = cached("tapeout-mmi-mpa", {"widths": widths, "cell": dict(c.info), "code": code_digest()}, compute)
     nom = pts[1]
     return {"width_um": w0, "method": nom["method"], "points": pts, "imbalance_db": nom["imbalance_db"],
             "excess_loss_db": nom["excess_loss_db"],
@@ -79,7 +80,7 @@ def _dbr(ctx: Context) -> dict:
     from weiming.pdk import get_tech
 
     ridge_w = get_tech("inp").xs("active").width  # the laser's ridge runs at the active width
-    neff = cached("tapeout-inp-neff", {"lam": lam, "w": ridge_w},
+    neff = cached("tapeout-inp-neff", {"lam": lam, "w": ridge_w, "code": code_digest()},
                   lambda: solve_modes("inp", "shallow", lam, width=ridge_w)[0].neff)
     dn, gsrc = _grating_step(lam)
     out = {"target_nm": target_nm, "neff_mode_solver": neff, "delta_n": dn, "grating_etch": gsrc}

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from weiming.sims.cache import cached
+from weiming.sims.cache import atomic_write_text, cached
+from weiming.tapeout.keys import code_digest, file_digest
 from weiming.tapeout.runner import Context, Stage
 
 #: Seed-network figures the report compares against (doi 10.1038/s41586-026-10152-z,
@@ -104,8 +105,8 @@ def stage_comb_dispersion(ctx: Context) -> dict[str, Any]:
         rd = ring_dispersion(pdk, "resonator", fsr_hz=fsr, center_um=center, modes=modes, width=width)
         return rd.to_json()
 
-    r = cached("tapeout-dispersion", {"pdk": pdk, "fsr": fsr, "center": center, "width": width, "modes": modes},
-               compute)
+    r = cached("tapeout-dispersion", {"pdk": pdk, "fsr": fsr, "center": center, "width": width, "modes": modes,
+                                      "code": code_digest()}, compute)
     mu, dint = np.array(r["dint"], dtype=float).T
     _line_plot(ctx, "comb_dispersion", "comb_dint", mu, dint / 1e6, style="o-", xlabel="mode number mu",
                ylabel="Dint / 2pi (MHz)", title=f"{pdk} comb ring, R = {r['radius_um']:.1f} um: {r['regime']} dispersion")
@@ -135,8 +136,8 @@ def stage_comb_ring(ctx: Context) -> dict[str, Any]:
                             wavelength_um=lam)
         return {"kappa2": float(k2)}
 
-    k2 = cached("tapeout-coupler", {"pdk": pdk, "gap": gap, "r": radius, "kind": kind, "wrap": wrap, "lam": lam},
-                compute)["kappa2"]
+    k2 = cached("tapeout-coupler", {"pdk": pdk, "gap": gap, "r": radius, "kind": kind, "wrap": wrap, "lam": lam,
+                                    "code": code_digest()}, compute)["kappa2"]
     loss = float(get_tech(pdk).extra["loss_db_per_m"])  # sin100: 1.7 dB/m, the seed network's figure
     circ = 2 * np.pi * radius
     qi = float(ring.intrinsic_q(loss, ng, lam))
@@ -174,10 +175,22 @@ def stage_inp_models(ctx: Context) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------- yield
 def stage_yield(ctx: Context) -> dict[str, Any]:
+    """Wafer Monte Carlo; an unchanged run (same design, seed and code) re-reads ``yield/yield.json``."""
+    import json
+
     from weiming.sims.wafer import run_yield
 
     out = ctx.out / "yield"
-    res = run_yield(config=ctx.config, seed=ctx.seed, observed=(117, 120), out_dir=out)
+    key = json.dumps({"cfg": file_digest(ctx.config), "seed": ctx.seed, "observed": [117, 120],
+                      "code": code_digest()}, sort_keys=True)
+    stamp = out / ".key"
+    try:
+        res = json.loads((out / "yield.json").read_text()) if stamp.read_text() == key else None
+    except (OSError, json.JSONDecodeError):
+        res = None
+    if res is None or not all((out / f).is_file() for f in res.get("files", [])):
+        res = run_yield(config=ctx.config, seed=ctx.seed, observed=(117, 120), out_dir=out)
+        atomic_write_text(stamp, key)
     for p in sorted(out.glob("*.png")):
         ctx.add_artifact("yield", p)
     m = res["device_yield"]["modulator"]
