@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from weiming.tapeout.main import run_tapeout
-from weiming.tapeout.report import write_report
+from weiming.tapeout.report import _fmt, write_report
 from weiming.tapeout.runner import Context, Stage, run_stages
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -95,7 +95,7 @@ def test_report_renders_with_every_image_and_the_yield(tmp_path):
     assert facts["n"] >= 3, facts
     assert facts["broken"] == [], facts["broken"]
     assert "modulator yield" in facts["text"]
-    shown = f"{fig['value']:.4f}".rstrip("0").rstrip(".")
+    shown = _fmt(fig["value"])  # e.g. "97.5133" (the value in percent as the page formats it)
     assert shown in facts["text"], (shown, facts["text"][:400])
 
 

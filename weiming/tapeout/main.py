@@ -48,7 +48,8 @@ def _key_figures(res: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         add(k, v["name"], v["value"], v.get("unit", ""), v.get("seed", ""), v.get("source", ""), v.get("ok"))
     m = y.get("modulator_yield")
     add("modulator_yield", "modulator yield", None if m is None else 100 * m, "%", "97.5 (117/120)",
-        f"Monte Carlo, calibrated to 117/120; 95 % CI {['%.1f' % (100 * x) for x in y.get('modulator_ci95', [])]}",
+        "Monte Carlo, calibrated to 117/120; 95 % CI ["
+        + ", ".join(f"{100 * x:.1f}" for x in y.get("modulator_ci95", [])) + "] %",
         None if m is None else 0.965 <= m <= 0.985)
     cy = y.get("chip_yield", {})
     if "client" in cy:

@@ -35,9 +35,7 @@ def _esc(x: Any) -> str:
 
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
-        if v != 0 and (abs(v) >= 1e5 or abs(v) < 1e-3):
-            return f"{v:.4g}"
-        return f"{v:.4f}".rstrip("0").rstrip(".")
+        return f"{v:.4g}" if v != 0 and (abs(v) >= 1e5 or abs(v) < 1e-3) else f"{v:.6g}"
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_fmt(x) for x in v) + "]"
     return str(v)
