@@ -122,7 +122,7 @@ def stage_comb_ring(ctx: Context) -> dict[str, Any]:
     disp = ctx.results.get("comb_dispersion") or {}
     if "ng" not in disp:
         raise RuntimeError("needs the comb dispersion stage (ng, radius)")
-    gap, kind, wrap = _server_ring_coupler(ctx)
+    gap, kind, wrap, drop = _server_ring_coupler(ctx)
     radius, ng, neff = disp["radius_um"], disp["ng"], disp["neff"]
     from weiming.circuits.design import load_design
     from weiming.pdk import get_tech
@@ -142,28 +142,36 @@ def stage_comb_ring(ctx: Context) -> dict[str, Any]:
     circ = 2 * np.pi * radius
     qi = float(ring.intrinsic_q(loss, ng, lam))
     qc = float(ring.coupling_q(k2, ng, circ, lam))
-    ql = 1.0 / (1.0 / qi + 1.0 / qc)
+    # With a drop bus (same gap as the through bus) the ring is loaded by both couplers.
+    ql = 1.0 / (1.0 / qi + (2.0 if drop else 1.0) / qc)
     fsr_um = lam**2 / (ng * circ)
     lw_um = lam / ql
-    wl = np.linspace(lam - 6 * lw_um, lam + 6 * lw_um, 2001)
-    t = np.asarray(ring.all_pass(wl, radius, k2, loss, neff, ng, center_um=lam), dtype=float)
+    # The resonance nearest the design line (the heater tunes it onto the pump in operation).
+    res = ring.resonance_wavelengths_um(radius, neff, ng, lam - fsr_um, lam + fsr_um, center_um=lam)
+    lam_res = float(min(res, key=lambda w: abs(w - lam)))
+    wl = np.linspace(lam_res - 6 * lw_um, lam_res + 6 * lw_um, 2001)
+    if drop:
+        t = np.asarray(ring.add_drop(wl, radius, k2, k2, loss, neff, ng, center_um=lam)[0], dtype=float)
+    else:
+        t = np.asarray(ring.all_pass(wl, radius, k2, loss, neff, ng, center_um=lam), dtype=float)
     _line_plot(ctx, "comb_ring", "comb_ring_spectrum", (wl - wl[np.argmin(t)]) * 1e6,
                10 * np.log10(np.maximum(t, 1e-12)), xlabel="detuning from resonance (pm)",
                ylabel="through transmission (dB)",
                title=f"comb ring: gap {gap} um {kind}, Qi {qi / 1e6:.1f} M, QL {ql / 1e6:.1f} M")
     extinction_db = float(-10 * np.log10(max(t.min(), 1e-12)))
-    return {"gap_um": gap, "coupler": kind, "kappa2": k2, "qi": qi, "qc": qc, "ql": ql,
+    return {"gap_um": gap, "coupler": kind, "drop_port": drop, "kappa2": k2, "qi": qi, "qc": qc, "ql": ql,
             "extinction_db": extinction_db, "fsr_nm": fsr_um * 1e3,
+            "resonance_offset_pm": (lam_res - lam) * 1e6,
             "regime": "over-coupled" if qc < qi else "under-coupled",
             "passed": abs(qi - SEED["qi"]) / SEED["qi"] < 0.25}
 
 
-def _server_ring_coupler(ctx: Context) -> tuple[float, str, float | None]:
+def _server_ring_coupler(ctx: Context) -> tuple[float, str, float | None, bool]:
     from weiming.circuits.design import load_design
 
     d = load_design(ctx.config)
     ring = d.server.ring
-    return float(ring.gap), str(ring.coupler), getattr(ring, "wrap_angle", None)
+    return float(ring.gap), str(ring.coupler), getattr(ring, "wrap_angle", None), bool(ring.drop)
 
 
 # ------------------------------------------------------------------ InP models
