@@ -1,7 +1,7 @@
 """Coupler sweep: supermode coupled-mode model vs 2D FDTD, wall times and the kappa^2 they agree on.
 
     python benchmarks/fdtd.py [--radius 40] [--gaps 0.3,0.4,0.5] [--resolutions 10,20,30]
-    python benchmarks/fdtd.py --mmi [--mmi-widths 7.6,8.0,8.4] [--mmi-resolution 20] [--mmi-3d]
+    python benchmarks/fdtd.py --mmi [--mmi-resolutions 20,30] [--mmi-widths 7.6,8.0,8.4] [--mmi-3d]
 
 World: the 2D effective-index reduction of the sin800 strip (1.0 um wide) at
 1.55 um. For each gap the FDTD kappa^2 is computed at every resolution and
@@ -11,8 +11,13 @@ process, the model sweep wall time, the FDTD sweep wall time, their ratio, and
 per gap the model and FDTD kappa^2 and their relative difference (target
 < 10 %), plus the convergence of kappa^2 with resolution.
 
-``--mmi``: splitting ratio, imbalance and excess loss of the InP ``mmi2x2``
-vs MMI width at the nominal length (2D effective-index FDTD), with wall times;
+``--mmi``: InP ``mmi1x2`` and ``mmi2x2`` at their nominal widths, 2D
+effective-index FDTD vs the guided-mode propagation analysis (MPA,
+:mod:`weiming.sims.mmi_mpa`): per resolution the FDTD with and without the
+Yee beat-length compensation of :func:`weiming.sims.mmi.split`, and the MPA at
+the grid-equivalent length ``L R`` (what the uncompensated grid should give),
+with wall times; then the ``mmi2x2`` imbalance vs MMI width at the nominal
+length (FDTD, compensated, at the coarsest resolution, vs MPA).
 ``--mmi-3d`` adds the 3D check of the sin800 ``mmi1x2`` at its nominal width.
 """
 
@@ -35,7 +40,7 @@ def main() -> None:
     ap.add_argument("--wavelength", type=float, default=1.55)
     ap.add_argument("--mmi", action="store_true", help="run the MMI width sweep instead of the coupler sweep")
     ap.add_argument("--mmi-widths", default="7.6,8.0,8.4")
-    ap.add_argument("--mmi-resolution", type=float, default=20)
+    ap.add_argument("--mmi-resolutions", default="20,30")
     ap.add_argument("--mmi-3d", action="store_true")
     args = ap.parse_args()
     if args.mmi:
@@ -80,17 +85,43 @@ def main() -> None:
 
 
 def mmi_sweep(args) -> None:
-    from weiming.sims import mmi
+    from weiming.sims import mmi, mmi_mpa
+    from weiming.sims.fdtd_eim import reduce_2d
 
+    ress = sorted(float(r) for r in args.mmi_resolutions.split(","))
+    wl = 1.55
+    red = reduce_2d("inp", "DEEP", wl)
+    print(f"InP 2D world: n_core={red.n_core:.4f} n_clad={red.n_clad:.4f} at {wl} um; dB differences are FDTD - MPA")
+    for cell in ("mmi1x2", "mmi2x2"):
+        ref = mmi_mpa.split_cell("inp", cell, wavelength_um=wl)
+        w, length = ref.width_um, ref.length_um
+        print(f"\n{cell}: W={w} um, L={length} um; MPA: excess {ref.excess_loss_db:.3f} dB, "
+              f"imbalance {ref.imbalance_db:+.3f} dB")
+        print(f"{'px/um':>6} {'R':>6} {'comp.':>5} {'excess dB':>9} {'imb. dB':>8} {'d excess':>8} {'d imb.':>7} "
+              f"{'MPA(L R) excess':>15} {'wall s':>7}")
+        for r in ress:
+            fac = mmi.yee_beat_factor(red.n_core, wl, r)
+            # same cell, multimode section L R long (access guides as drawn)
+            grid = mmi_mpa.split_cell("inp", cell, wavelength_um=wl, settings={"length": round(length * fac, 3)})
+            for comp in (True, False):
+                t = time.perf_counter()
+                p = mmi.split("inp", w, cell=cell, resolution=r, wavelength_um=wl, decay_by=1e-5,
+                              compensate_dispersion=comp)
+                ex = ref if comp else grid
+                print(f"{r:6g} {fac:6.4f} {'yes' if comp else 'no':>5} {p.excess_loss_db:9.3f} {p.imbalance_db:+8.3f} "
+                      f"{p.excess_loss_db - ref.excess_loss_db:+8.3f} {p.imbalance_db - ref.imbalance_db:+7.3f} "
+                      f"{'' if comp else f'{ex.excess_loss_db:15.3f}':>15} {time.perf_counter() - t:7.1f}",
+                      flush=True)
     widths = [float(w) for w in args.mmi_widths.split(",")]
     length = mmi.nominal_length_um("inp", "mmi2x2")
-    print(f"InP mmi2x2, length fixed at the nominal {length:.3f} um, 2D FDTD at {args.mmi_resolution:g} px/um")
-    print(f"{'width um':>9} {'ratio':>7} {'imbalance dB':>13} {'excess dB':>10} {'wall s':>7}")
+    print(f"\nInP mmi2x2 vs width, length fixed at {length:.3f} um, FDTD (compensated) at {ress[0]:g} px/um vs MPA")
+    print(f"{'width um':>9} {'FDTD imb.':>9} {'MPA imb.':>8} {'FDTD exc.':>9} {'MPA exc.':>8} {'wall s':>7}")
     for w in widths:
         t = time.perf_counter()
-        p = mmi.split("inp", w, cell="mmi2x2", length_um=length, resolution=args.mmi_resolution)
-        print(f"{w:9.3f} {p.ratio:7.4f} {p.imbalance_db:13.3f} {p.excess_loss_db:10.3f} {time.perf_counter() - t:7.1f}",
-              flush=True)
+        p = mmi.split("inp", w, cell="mmi2x2", length_um=length, resolution=ress[0], wavelength_um=wl, decay_by=1e-5)
+        m = mmi_mpa.split_cell("inp", "mmi2x2", width_um=w, wavelength_um=wl)
+        print(f"{w:9.3f} {p.imbalance_db:+9.3f} {m.imbalance_db:+8.3f} {p.excess_loss_db:9.3f} {m.excess_loss_db:8.3f} "
+              f"{time.perf_counter() - t:7.1f}", flush=True)
     if args.mmi_3d:
         for three_d in (False, True):
             t = time.perf_counter()
