@@ -5,7 +5,8 @@
   PML. 2D (default): indices from the effective-index reduction
   (:func:`weiming.sims.fdtd_eim.reduce_2d`) at the band centre, quasi-TE = Hz
   polarisation. 3D (``three_d=True``, Si3N4 PDKs): prisms of the core thickness
-  in the oxide cladding with material indices at the band centre.
+  in the oxide cladding with material indices at the band centre, quasi-TE
+  (``EVEN_Z``: Ey-dominant) ports.
 - Excitation: one run per input port with an eigenmode source (fundamental
   mode, launched inwards) just outside the port; eigenmode monitors on every
   port. ``S[j, i] = a_out(j) / a_in(i)`` with meep's power-normalised mode
@@ -154,7 +155,10 @@ def sparams(cell: str, pdk: str, *, settings: dict | None = None, resolution: fl
     fcen = 0.5 * (max(freqs) + min(freqs))
     df = max(1.5 * (max(freqs) - min(freqs)), 0.1 * fcen)
     sym_ok = use_symmetry and _symmetric_about_x_axis([np.c_[p[:, 0] - cx, p[:, 1] - cy] for p in polys])
-    parity = mp.EVEN_Z if not three_d else mp.EVEN_Y + mp.ODD_Z
+    # quasi-TE (in-plane E) in both cases: meep's EVEN_Z is Hz/Ex/Ey in 2D and the Ey-dominant TE0 of a
+    # z-symmetric 3D guide (checked with meep 1.25: EVEN_Y + ODD_Z, used here before, is the
+    # Ez-dominant quasi-TM mode in 3D; ODD_Z in 2D is Ez)
+    parity = mp.EVEN_Z
     in_names = input_ports or [p["name"] for p in info_ports]
     names = [p["name"] for p in info_ports]
     for n in in_names:
