@@ -23,6 +23,12 @@ FDTD images a ~6 % longer MMI, which is 0.9 dB of spurious excess loss on the
 equal the continuum ones at the drawn length L; the junctions, access guides
 and everything else are simulated as drawn. The residual error is O(dx^4) in
 the beat phases plus the usual staircase/averaging error of the walls.
+Checked against the guided-mode propagation analysis (:mod:`weiming.sims.mmi_mpa`,
+``benchmarks/fdtd.py --mmi``, ``tests/test_inp_models.py``): InP 1x2 excess
+0.062/0.089 dB at 14/20 px/um compensated vs MPA 0.15-0.17 dB (uncompensated
+2.45/0.95/0.41/0.28 dB at 14/20/30/40 px/um, as predicted by the MPA of an
+``L R`` long section: 2.63/1.04/0.40/0.28 dB); InP 2x2 excess 0.13/0.31 dB,
+imbalance 0.02/0.06 dB at 14/20 px/um vs MPA 0.45-0.52 dB and 0.19-0.21 dB.
 """
 
 from __future__ import annotations
