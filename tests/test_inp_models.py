@@ -99,7 +99,7 @@ def test_inp_mmi2x2_fdtd_agrees_with_mode_propagation_analysis():
 
     Tolerance 0.4 dB on excess loss and imbalance: the 91 um long 2x2 is the sensitive case
     (MPA excess rises 0.3 dB per um of length error). Measured FDTD - MPA: excess -0.32/-0.14 dB,
-    imbalance -0.17/-0.13 dB at 14/20 px/um (converging); the MPA reference itself moves by
+    imbalance -0.17/-0.13/-0.10 dB at 14/20/30 px/um (excess -0.04 at 30: converging); the MPA itself moves by
     +0.07 dB excess between its 20 and 5 nm grids. Uncompensated, the grid error is > 2.9 dB
     excess at these resolutions. ~65 s."""
     from weiming.sims import mmi, mmi_mpa
