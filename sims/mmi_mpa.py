@@ -53,7 +53,12 @@ def lateral_modes(n_core: float, n_clad: float, width_um: float, wavelength_um: 
     """
     span = span_um or width_um + 6 * wavelength_um
     x = np.arange(-span / 2, span / 2 + dx_um / 2, dx_um)
-    eps = np.where(np.abs(x) <= width_um / 2, n_core**2, n_clad**2).astype(float)
+    # Sub-cell averaging of the walls (fill fraction f of the core in each cell):
+    # harmonic mean for TM (field normal to the walls), arithmetic for TE, so
+    # results converge smoothly with dx instead of jumping with the wall position.
+    f = np.clip((width_um / 2 - (np.abs(x) - dx_um / 2)) / dx_um, 0.0, 1.0)
+    e1, e2 = n_core**2, n_clad**2
+    eps = 1.0 / (f / e1 + (1 - f) / e2) if pol == "TM" else f * e1 + (1 - f) * e2
     k0 = 2 * math.pi / wavelength_um
     n = x.size
     if pol == "TM":
