@@ -10,13 +10,12 @@ PDK appear automatically once registered (:mod:`weiming.components.registry`).
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import gdsfactory as gf
 
 from weiming.components.registry import cells_for
+from weiming.fileio import atomic_path
 from weiming.pdk import activate
 
 SPACING_UM = 100.0
@@ -25,15 +24,8 @@ SPACING_UM = 100.0
 def save_gds(component: gf.Component, path: Path) -> Path:
     """Write ``component`` to ``path`` atomically (temp file in the same folder, then rename)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".gds")
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".gds") as tmp:
         component.write_gds(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 

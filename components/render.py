@@ -10,8 +10,6 @@ Polygons go to matplotlib as one compound path per layer, so a 1 mm ring
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import klayout.db as kdb
@@ -23,6 +21,7 @@ import numpy as np  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
+from weiming.fileio import atomic_path  # noqa: E402
 from weiming.pdk import get_tech  # noqa: E402
 
 #: matplotlib hatch per tech.yaml pattern (None = solid fill)
@@ -85,18 +84,8 @@ def draw(ax, component, pdk: str, title: str | None = None) -> None:
 def save_png(fig, path: Path, dpi: int) -> Path:
     """Write the figure atomically, without metadata (byte-identical for identical input)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".png") as tmp:
         fig.savefig(tmp, dpi=dpi, format="png", metadata={"Software": None})
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private; give it normal file permissions
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 

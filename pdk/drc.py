@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from typing import Any
 import klayout.db as kdb
 import klayout.rdb as rdb_mod
 
+from weiming.fileio import atomic_path
 from weiming.pdk.drc_checks import CHECKS, GEOMETRIC_KINDS, NON_MASK_LAYERS, Context, DrcInputError, Markers
 
 __all__ = ["run_drc", "DrcResult", "Violation", "DrcInputError"]
@@ -192,13 +192,5 @@ def _examples(markers: list[Markers], dbu: float, n: int) -> list[tuple[float, f
 
 
 def _atomic_save(rdb: rdb_mod.ReportDatabase, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".lyrdb", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".lyrdb") as tmp:
         rdb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +54,12 @@ class Store:
         for column, (name, data) in (result.get("artifacts") or {}).items():
             rel = Path("artifacts") / key[:16] / name
             atomic_write_bytes(self.root / rel, data)
-            os.chmod(self.root / rel, 0o644)  # mkstemp makes 0600; results are for everyone who reads the dir
             outputs[column] = rel.as_posix()
         rec = {"key": key, "version": weiming.__version__, "target": _canonical(target),
                "inputs": _canonical(inputs), "status": result["status"], "error": result.get("error"),
                "transient": bool(result.get("transient", False)), "outputs": outputs,
                **{k: result.get(k) for k in ("seconds", "started", "finished", "host", "pid")}}
         atomic_write_text(self.path(key), json.dumps(rec, indent=1, allow_nan=True, default=str))
-        os.chmod(self.path(key), 0o644)
         return rec
 
     def keys(self) -> list[str]:
