@@ -1,8 +1,9 @@
 """Radius of the server comb ring for a target FSR: R = c / (2 pi ng FSR).
 
 The group index comes from the mode solver (``weiming.sims.modes.group_index``,
-MPB, cached) when it is importable, else from an effective-index-method (EIM)
-estimate computed here from the PDK's film thickness and the Sellmeier models
+MPB, cached) when it is importable, else from the effective-index-method (EIM)
+estimate the SiN cells use (:mod:`weiming.components.sin._optics`, exact slabs of
+:mod:`weiming.sims.slab`) from the PDK's film thickness and the Sellmeier models
 of :mod:`weiming.pdk.materials` (Si3N4: Luke et al. 2015; SiO2: Malitson 1965):
 
 1. vertical slab (core thickness t, SiO2 above and below), TE: even-mode
@@ -22,47 +23,17 @@ from __future__ import annotations
 import math
 
 from weiming.circuits.network import C_M_PER_S
-
-
-def _slab_neff(n_core: float, n_clad: float, thickness_um: float, wavelength_um: float, tm: bool) -> float:
-    """Fundamental even mode of a symmetric slab (bisection on the dispersion relation)."""
-    k0 = 2 * math.pi / wavelength_um
-    r = (n_core / n_clad) ** 2 if tm else 1.0
-
-    def f(neff: float) -> float:
-        kx = k0 * math.sqrt(max(n_core**2 - neff**2, 0.0))
-        g = k0 * math.sqrt(max(neff**2 - n_clad**2, 0.0))
-        return kx * math.tan(kx * thickness_um / 2) - r * g
-
-    lo, hi = n_clad + 1e-12, n_core - 1e-12
-    # The even fundamental mode lies where kx t/2 < pi/2: restrict the bracket.
-    kx_max = math.pi / thickness_um * 0.999999
-    lo = max(lo, math.sqrt(max(n_core**2 - (kx_max / k0) ** 2, n_clad**2)) + 1e-12)
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if f(mid) > 0:  # kx too large -> neff too small
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
+from weiming.components.sin._optics import _slab_neff, neff_eim, ng_eim  # noqa: F401 (_slab_neff: tests)
 
 
 def eim_neff(thickness_um: float, width_um: float, wavelength_um: float) -> float:
-    """EIM effective index of the TE0 mode of a Si3N4 strip buried in SiO2."""
-    from weiming.pdk.materials import get_material
-
-    n_si3n4 = float(get_material("si3n4").n(wavelength_um))
-    n_sio2 = float(get_material("sio2").n(wavelength_um))
-    n_slab = _slab_neff(n_si3n4, n_sio2, thickness_um, wavelength_um, tm=False)
-    return _slab_neff(n_slab, n_sio2, width_um, wavelength_um, tm=True)
+    """EIM effective index of the TE0 mode of a Si3N4 strip buried in SiO2 (the cells' own estimate)."""
+    return neff_eim(width_um, thickness_um, wavelength_um)
 
 
-def eim_group_index(thickness_um: float, width_um: float, wavelength_um: float, dl_um: float = 0.001) -> float:
-    """ng = neff - lambda dneff/dlambda of :func:`eim_neff` (central difference)."""
-    n0 = eim_neff(thickness_um, width_um, wavelength_um)
-    dn = (eim_neff(thickness_um, width_um, wavelength_um + dl_um)
-          - eim_neff(thickness_um, width_um, wavelength_um - dl_um)) / (2 * dl_um)
-    return n0 - wavelength_um * dn
+def eim_group_index(thickness_um: float, width_um: float, wavelength_um: float) -> float:
+    """ng = neff - lambda dneff/dlambda of :func:`eim_neff` (central difference, +-1 nm)."""
+    return ng_eim(width_um, thickness_um, wavelength_um)
 
 
 def _mode_solver_ng(pdk: str, width_um: float, wavelength_um: float) -> float:

@@ -23,25 +23,17 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from scipy.optimize import brentq
 
 from weiming.pdk.materials import get_material
+from weiming.sims.slab import slab_neff
 
 C_M_S = 299_792_458.0
 LAMBDA_UM = 1.54978  # seed comb centre wavelength (seed-network.md)
 
 
 def _slab_neff(n_core: float, n_clad: float, thickness_um: float, wavelength_um: float, tm: bool) -> float:
-    """Fundamental mode of a symmetric slab (exact transcendental equation)."""
-    k = 2 * math.pi / wavelength_um
-    r = (n_core / n_clad) ** 2 if tm else 1.0
-
-    def phase(ne: float) -> float:
-        kx = k * math.sqrt(n_core**2 - ne**2)
-        g = k * math.sqrt(ne**2 - n_clad**2)
-        return kx * thickness_um - 2 * math.atan(r * g / kx)
-
-    return brentq(phase, n_clad + 1e-12, n_core - 1e-12, xtol=1e-14)
+    """Fundamental mode of a symmetric slab (exact transcendental equation, :func:`weiming.sims.slab.slab_neff`)."""
+    return slab_neff(n_core, n_clad, thickness_um, wavelength_um, pol="TM" if tm else "TE")
 
 
 @lru_cache(maxsize=256)
