@@ -32,26 +32,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from weiming import fileio
 from weiming.circuits.design import Design, load_design
 
 MANIFEST = "manifest.json"
-_PKG_DIRS = ("pdk", "components", "circuits")
+_PACKAGES = ("weiming.pdk", "weiming.components", "weiming.circuits")
 
 
 # ----------------------------------------------------------------------------- keys
 def source_digest() -> str:
     """Hash of the source files the GDS depends on (PDK data, cells, circuits)."""
-    import weiming
-
-    root = Path(weiming.__file__).resolve().parent.parent
-    h = hashlib.sha256()
-    for d in _PKG_DIRS:
-        base = root / d
-        for p in sorted(base.rglob("*")):
-            if p.suffix in (".py", ".yaml", ".yml") and "__pycache__" not in p.parts:
-                h.update(str(p.relative_to(root)).encode())
-                h.update(p.read_bytes())
-    return h.hexdigest()
+    return fileio.source_digest(_PACKAGES)
 
 
 def build_key(design: Design) -> str:

@@ -52,3 +52,24 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def source_digest(packages: tuple[str, ...]) -> str:
+    """SHA-256 of the Python and YAML sources of ``packages`` (dotted names), wherever they are installed.
+
+    Results computed by code carry this in their cache keys: editing the code
+    that produced them invalidates them.
+    """
+    import hashlib
+    import importlib
+
+    h = hashlib.sha256()
+    seen: set[Path] = set()
+    for name in packages:
+        for base in importlib.import_module(name).__path__:
+            for p in sorted(Path(base).rglob("*")):
+                if p.suffix in (".py", ".yaml", ".yml") and "__pycache__" not in p.parts and p not in seen:
+                    seen.add(p)
+                    h.update(f"{name}:{p.relative_to(base)}".encode())
+                    h.update(p.read_bytes())
+    return h.hexdigest()

@@ -9,25 +9,17 @@ them reruns the stages; an unchanged tree re-reads their results.
 from __future__ import annotations
 
 import hashlib
-import importlib
 from functools import lru_cache
 from pathlib import Path
+
+from weiming.fileio import source_digest
 
 _PACKAGES = ("weiming", "weiming.pdk", "weiming.components", "weiming.circuits", "weiming.sims")
 
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    h = hashlib.sha256()
-    seen: set[Path] = set()
-    for name in _PACKAGES:
-        for base in importlib.import_module(name).__path__:
-            for p in sorted(Path(base).rglob("*")):
-                if p.suffix in (".py", ".yaml", ".yml") and "__pycache__" not in p.parts and p not in seen:
-                    seen.add(p)
-                    h.update(f"{name}:{p.relative_to(base)}".encode())
-                    h.update(p.read_bytes())
-    return h.hexdigest()
+    return source_digest(_PACKAGES)
 
 
 def file_digest(path: Path | None) -> str:
