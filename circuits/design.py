@@ -72,16 +72,6 @@ class Ring(_M):
     #: "auto": mode solver if importable, else the effective-index estimate.
     ng_source: Literal["auto", "mode_solver", "eim"]
 
-    @property
-    def gap(self) -> float:
-        """Alias of ``gap_um`` (the ring cell's parameter name)."""
-        return self.gap_um
-
-    @property
-    def wrap_angle(self) -> float:
-        """Alias of ``wrap_angle_deg``."""
-        return self.wrap_angle_deg
-
 
 class ServerChip(_M):
     pdk: Literal["sin100", "sin800"]

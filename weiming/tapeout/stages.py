@@ -114,17 +114,17 @@ def stage_comb_dispersion(ctx: Context) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ comb ring
 def stage_comb_ring(ctx: Context) -> dict[str, Any]:
+    from weiming.circuits.design import load_design
+    from weiming.pdk import get_tech
     from weiming.sims import coupler, ring
 
     disp = ctx.results.get("comb_dispersion") or {}
     if "ng" not in disp:
         raise RuntimeError("needs the comb dispersion stage (ng, radius)")
-    gap, kind, wrap, drop = _server_ring_coupler(ctx)
     radius, ng, neff = disp["radius_um"], disp["ng"], disp["neff"]
-    from weiming.circuits.design import load_design
-    from weiming.pdk import get_tech
-
     design = load_design(ctx.config)
+    r_cfg = design.server.ring
+    gap, kind, wrap, drop = r_cfg.gap_um, r_cfg.coupler, r_cfg.wrap_angle_deg, r_cfg.drop
     pdk = design.server.pdk
     lam = design.network.center_wavelength_nm / 1000
 
@@ -161,14 +161,6 @@ def stage_comb_ring(ctx: Context) -> dict[str, Any]:
             "resonance_offset_pm": (lam_res - lam) * 1e6,
             "regime": "over-coupled" if qc < qi else "under-coupled",
             "passed": abs(qi - SEED["qi"]) / SEED["qi"] < 0.25}
-
-
-def _server_ring_coupler(ctx: Context) -> tuple[float, str, float | None, bool]:
-    from weiming.circuits.design import load_design
-
-    d = load_design(ctx.config)
-    ring = d.server.ring
-    return float(ring.gap), str(ring.coupler), getattr(ring, "wrap_angle", None), bool(ring.drop)
 
 
 # ------------------------------------------------------------------ InP models
