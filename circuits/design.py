@@ -53,6 +53,10 @@ class NetworkPlan(_M):
     clients_per_channel: int = Field(ge=1, le=4)
     first_line: int = Field(ge=-200, le=200)
     line_step: int = Field(ge=1, le=50)
+    #: Per-line comb power at the bus output (dBm), a design value until the comb model supplies it.
+    comb_line_power_dbm: float = Field(ge=-80.0, le=30.0)
+    #: Loss from the comb chip's bus to a client chip's input facet (dB).
+    distribution_loss_db: float = Field(ge=0.0, le=80.0)
 
 
 class Frame(_M):
@@ -127,6 +131,58 @@ class Wafers(_M):
     inp: Wafer
 
 
+Range = tuple[float, float]
+
+
+class CombRingSpec(_M):
+    fsr_rel_tol: float = Field(gt=0, le=0.1)
+    dispersion_regime: Literal["normal", "anomalous"]
+    qi_range: Range
+    loaded_q_range: Range
+    qc_over_qi_range: Range
+
+
+class LaserSpec(_M):
+    bragg_detuning_ghz_max: float = Field(gt=0, le=1000.0)
+    injection_db_min: float = Field(ge=-100.0, le=0.0)
+    lock_margin: float = Field(ge=0.0, lt=1.0)
+
+
+class CombSpec(_M):
+    regime: Literal["dark_pulse", "bright_soliton", "turing", "chaotic", "cw"]
+    min_channel_line_power_dbm: float = Field(ge=-120.0, le=30.0)
+
+
+class NetworkSpec(_M):
+    distance_km: float = Field(gt=0, le=2000.0)
+    beat_plob: bool
+    networking_capability_km_min: float = Field(ge=0, le=100_000.0)
+
+
+class YieldSpec(_M):
+    modulator_min: float = Field(ge=0, le=1)
+    client_chip_min: float = Field(ge=0, le=1)
+    server_chip_min: float = Field(ge=0, le=1)
+
+
+class VerificationSpec(_M):
+    drc_clean: bool
+    lvs_match: bool
+
+
+class Spec(_M):
+    """The design's own targets and tolerances: the tape-out report's pass/fail reads these."""
+
+    comb_ring: CombRingSpec
+    laser: LaserSpec
+    comb: CombSpec
+    network: NetworkSpec
+    yield_: YieldSpec = Field(alias="yield")
+    verification: VerificationSpec
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
 class Design(_M):
     name: str = Field(pattern=r"^[A-Za-z0-9_]+$")
     network: NetworkPlan
@@ -139,6 +195,7 @@ class Design(_M):
     wafers: Wafers
     #: Cells missing from a PDK are replaced by labelled stand-in boxes (for tests only).
     allow_standins: bool
+    spec: Spec
 
     @model_validator(mode="after")
     def _check_sweeps(self) -> "Design":

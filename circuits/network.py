@@ -65,3 +65,22 @@ def plan_json(design: Design) -> dict:
             "channels": [asdict(c) for c in channels(p)], "clients": [asdict(c) for c in clients(p)],
             "source": "seed-network.md (doi 10.1038/s41586-026-10152-z): 1549.78 nm, FSR 30.03 GHz, "
                       "10 channels x 2 clients"}
+
+
+def comb_line_power_w(design: Design, channel: int, bus_powers_w: dict[int, float] | None = None) -> float:
+    """Power (W) of channel ``channel``'s comb line at a client chip's input facet.
+
+    The one place the injected comb-line power comes from. ``bus_powers_w`` maps
+    channel -> line power at the comb chip's bus output, as the comb model
+    (``weiming.sims.comb``) computes it; without it the design value
+    ``network.comb_line_power_dbm`` (an assumption) stands in. Either way the
+    distribution loss ``network.distribution_loss_db`` is applied.
+    """
+    p = design.network
+    if not 1 <= channel <= p.channels:
+        raise ValueError(f"channel={channel}: must be in 1..{p.channels}")
+    if bus_powers_w is not None and channel in bus_powers_w:
+        bus_w = float(bus_powers_w[channel])
+    else:
+        bus_w = 1e-3 * 10 ** (p.comb_line_power_dbm / 10)
+    return bus_w * 10 ** (-p.distribution_loss_db / 10)

@@ -49,9 +49,14 @@ class StageResult:
 
 @dataclass(frozen=True)
 class Stage:
+    """A tape-out stage. ``report`` (optional) renders the stage's own report
+    section: ``report(ctx, figures) -> html fragment``; plots registered with
+    ``ctx.add_artifact(name, path)`` are shown under it."""
+
     name: str
     title: str
     run: Callable[[Context], dict[str, Any]]
+    report: Callable[[Context, dict[str, Any]], str] | None = None
 
 
 def run_stages(stages: list[Stage], ctx: Context, console: Console | None = None) -> list[StageResult]:
