@@ -1,0 +1,217 @@
+"""Self-injection locking (SIL) of the pump laser to the comb ring.
+
+Coupled laser-resonator model (structure of Kondratiev et al., Opt. Express 25,
+28167 (2017) and arXiv:2011.10310; the same state as PyCORe's SiL resonator,
+reference notes A6), normalised time tau = kappa t / 2, resonator fields in units
+of sqrt(kappa/(2 g0)), frame at the free-running laser frequency:
+
+  d psi/d tau = -(1 + i zeta0) psi + i(|psi|^2 + 2|b|^2) psi - i F^-1[d_int psi_mu] + i beta b + c E
+  d b/d tau   = -(1 + i zeta0) b + i(|b|^2 + 2 P_psi) b + i beta psi_0
+  d E/d tau   = (g_L/2)(1 - i alpha_H) N E + k_fb e^{i theta} b
+  d N/d tau   = gamma_N [J - N - (1 + N)|E|^2]
+
+- psi: forward multimode field (b and E couple to its mode mu = 0, psi_0 = mean psi);
+  P_psi = mean |psi|^2; b: the one backscattered mode; beta = 2 kappa_sc/kappa;
+- E: laser field (|E|^2 = J = 1 free running), N: carrier density above
+  threshold (normalised class-B rate equations after Lang and Kobayashi, IEEE JQE
+  16, 347 (1980)); alpha_H: linewidth-enhancement factor; theta: the feedback
+  phase (the DFB-ring gap); c: pump coupling (f = c for J = 1); k_fb: feedback rate.
+
+Linear SIL theory (Kerr off; derived from the model above): a locked state
+rotates as e^{-i Omega tau}; with z = zeta0 - Omega (resonance minus laser) the
+backward field per laser field is R(z) = i beta c / ((1 + i z)^2 + beta^2) and
+  zeta0(z) = z - Im[(1 + i alpha_H) k_fb e^{i theta} R(z)]   (tuning curve),
+stable where d zeta0/dz > 0. The pull-in range is the span of zeta0 over which
+the laser sits inside the resonance (|z| < 1) in a slow sweep; it grows ~linearly
+with beta for beta << 1 (|R| ~ beta c), as in Kondratiev 2017.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import fft as sfft
+
+from weiming.sims.comb.lle import SplitStep
+
+
+@dataclass(frozen=True)
+class SilParams:
+    beta: float          # backscatter coupling 2 kappa_sc / kappa
+    k_fb: float          # feedback rate of the backward field into the laser (normalised)
+    theta: float         # feedback phase (rad)
+    alpha_h: float       # linewidth-enhancement factor
+    c: float             # pump coupling laser -> forward field (= f for |E|^2 = 1)
+    g_l: float = 20.0    # laser gain scale (assumption: reduced time-scale separation; the lock does not depend on it)
+    gamma_n: float = 2.0  # carrier rate (assumption, as g_l)
+    j: float = 1.0       # pump above threshold: |E|^2 = j free running
+
+
+def reflection(z, p: SilParams):
+    """Backward-mode amplitude per unit laser field, cold cavity."""
+    z = np.asarray(z, float)
+    return 1j * p.beta * p.c / ((1 + 1j * z) ** 2 + p.beta ** 2)
+
+
+def tuning_curve(z, p: SilParams) -> np.ndarray:
+    """Free-running detuning zeta0 that gives the locked detuning z (linear SIL theory)."""
+    x = (1 + 1j * p.alpha_h) * p.k_fb * np.exp(1j * p.theta) * reflection(z, p)
+    return np.asarray(z, float) - x.imag
+
+
+def swept_pull_in(p: SilParams, zeta0, direction: int = 1, z_grid=None) -> np.ndarray:
+    """Locked detuning z followed along a slow sweep of ``zeta0`` (linear theory, with hysteresis)."""
+    zg = np.linspace(-40, 40, 80001) if z_grid is None else z_grid
+    zc = tuning_curve(zg, p)
+    slope = np.gradient(zc, zg)
+    zeta0 = np.asarray(zeta0, float)[::direction]
+    out, prev = [], None
+    for s in zeta0:
+        cross = np.nonzero((zc[:-1] - s) * (zc[1:] - s) <= 0)[0]
+        cross = cross[slope[cross] > 0]
+        roots = zg[cross]
+        if roots.size == 0:
+            out.append(np.nan)
+            continue
+        z = roots[np.argmin(np.abs(roots - prev))] if prev is not None else roots[0 if direction > 0 else -1]
+        if prev is not None and abs(z - prev) > 0.5 and roots.size > 1:
+            # stay on the current branch if it still exists, else jump
+            near = roots[np.abs(roots - prev) <= 0.5]
+            z = near[0] if near.size else z
+        out.append(z)
+        prev = z
+    return np.asarray(out)[::direction]
+
+
+def pull_in_range(zeta0, z) -> float:
+    """Span of the sweep (in zeta0) over which the laser sits inside the resonance, |z| < 1."""
+    zeta0, z = np.asarray(zeta0), np.asarray(z)
+    inside = np.abs(z) < 1
+    return float(zeta0[inside].max() - zeta0[inside].min()) if inside.any() else 0.0
+
+
+def simulate_sil(p: SilParams, d_int: np.ndarray, zeta0, tau: float, *, dt: float = 0.02, samples: int = 400,
+                 psi0=None, rng_seed: int = 1) -> dict:
+    """Integrate the coupled model from free-running turn-on (empty ring) over ``tau``.
+
+    ``zeta0``: number or callable zeta0(tau) (a sweep). Splitting: the forward
+    field by the Strang step of :mod:`.lle` (pump c E frozen over the step),
+    (b, E, N) by RK4 with psi_0 and P_psi frozen over the step.
+    Returns samples of tau, zeta0, Omega (laser frequency offset, from the phase
+    of E), z = zeta0 - Omega, and the final fields.
+    """
+    zf = zeta0 if callable(zeta0) else (lambda t, z=float(zeta0): z)
+    n = np.asarray(d_int).size
+    rng = np.random.default_rng(rng_seed)
+    psi = (1e-4 * (rng.standard_normal(n) + 1j * rng.standard_normal(n))) if psi0 is None else np.array(psi0, complex)
+    b, e, nn = 0j, complex(math.sqrt(p.j)), 0.0
+    ss = SplitStep(d_int, 0.0)  # its cached dispersion phase only
+    fb = p.k_fb * np.exp(1j * p.theta)
+    steps = int(math.ceil(tau / dt))
+    every = max(1, steps // samples)
+    out_t, out_z0, out_om, out_e = [], [], [], []
+    prev_phase, prev_t = np.angle(e), 0.0
+    unwrapped = 0.0
+
+    def rhs3(y, zeta, p0, pp):
+        bb, ee, n_ = y
+        db = -(1 + 1j * zeta) * bb + 1j * (abs(bb) ** 2 + 2 * pp) * bb + 1j * p.beta * p0
+        de = 0.5 * p.g_l * (1 - 1j * p.alpha_h) * n_ * ee + fb * bb
+        dn = p.gamma_n * (p.j - n_ - (1 + n_) * abs(ee) ** 2)
+        return np.array([db, de, dn], complex)
+
+    for k in range(steps):
+        t = k * dt
+        zeta = zf(t + dt / 2)
+        # forward field, Strang: Kerr (SPM + XPM of b) half steps around the exact linear step,
+        # whose uniform drive (laser + backscatter, frozen over the step) is integrated exactly on mu = 0
+        drive = 1j * p.beta * b + p.c * e
+        psi = psi * np.exp(0.5j * dt * (np.abs(psi) ** 2 + 2 * abs(b) ** 2))
+        a = -(1 + 1j * zeta)
+        spec = sfft.fft(psi) * (np.exp(a * dt) * ss._disp_phase(dt))
+        spec[0] += n * drive * (np.exp(a * dt) - 1) / a
+        psi = sfft.ifft(spec)
+        psi = psi * np.exp(0.5j * dt * (np.abs(psi) ** 2 + 2 * abs(b) ** 2))
+        p0, pp = complex(psi.mean()), float(np.mean(np.abs(psi) ** 2))
+        y = np.array([b, e, nn], complex)
+        k1 = rhs3(y, zeta, p0, pp)
+        k2 = rhs3(y + dt / 2 * k1, zeta, p0, pp)
+        k3 = rhs3(y + dt / 2 * k2, zeta, p0, pp)
+        k4 = rhs3(y + dt * k3, zeta, p0, pp)
+        y = y + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        b, e, nn = complex(y[0]), complex(y[1]), float(y[2].real)
+        ph = np.angle(e)
+        unwrapped += (ph - prev_phase + math.pi) % (2 * math.pi) - math.pi
+        prev_phase = ph
+        if (k + 1) % every == 0:
+            tn = (k + 1) * dt
+            omega = -unwrapped / (tn - prev_t)  # E ~ exp(-i Omega tau)
+            unwrapped, prev_t = 0.0, tn
+            out_t.append(tn)
+            out_z0.append(zf(tn))
+            out_om.append(omega)
+            out_e.append(abs(e) ** 2)
+    t_arr, z0, om = np.array(out_t), np.array(out_z0), np.array(out_om)
+    return {"tau": t_arr, "zeta0": z0, "omega": om, "z": z0 - om, "laser_power": np.array(out_e), "psi": psi,
+            "b": b, "e": e, "n": nn}
+
+
+def kerr_tuning_curve(z, p: SilParams, rho_eff: float, p_psi: float) -> np.ndarray:
+    """Tuning curve with the Kerr shifts of the comb state frozen (quasi-static SIL analysis).
+
+    The pump mode responds as a resonance shifted by ``rho_eff`` (from its field:
+    f/psi_0 = 1 + i(zeta - rho_eff)), the backward mode by its XPM 2 P_psi.
+    """
+    z = np.asarray(z, float)
+    r = 1j * p.beta * p.c / ((1 + 1j * (z - rho_eff)) * (1 + 1j * (z - 2 * p_psi)) + p.beta ** 2)
+    return z - ((1 + 1j * p.alpha_h) * p.k_fb * np.exp(1j * p.theta) * r).imag
+
+
+def operating_lock(ring, op, *, zeta: float, f2: float, phase: float, psi: np.ndarray) -> dict:
+    """Whether the design's pump laser holds the ring at the operating detuning ``zeta``.
+
+    Quasi-static SIL analysis around the simulated comb state ``psi`` (Kerr
+    shifts frozen, :func:`kerr_tuning_curve`): the operating point is locked
+    when it sits on a positive-slope (stable) part of the tuning curve. Returns
+    the locked and the free-running detunings (Hz), the slope (the stabilisation
+    coefficient) and the cold-cavity pull-in range (Hz) of a red-going sweep.
+    """
+    f = math.sqrt(f2)
+    p = SilParams(beta=op.backscatter, k_fb=op.feedback_rate, theta=phase, alpha_h=op.alpha_h, c=f)
+    psi0 = complex(np.mean(psi))
+    rho_eff = zeta - (f / psi0).imag
+    p_psi = float(np.mean(np.abs(psi) ** 2))
+    dz = 1e-4
+    slope = float((kerr_tuning_curve(zeta + dz, p, rho_eff, p_psi) - kerr_tuning_curve(zeta - dz, p, rho_eff, p_psi))
+                  / (2 * dz))
+    z0 = np.linspace(-30, 30, 1201)
+    rng = pull_in_range(z0, swept_pull_in(p, z0, 1))
+    hz = ring.kappa / (4 * math.pi)
+    return {"locked": bool(slope > 0), "detuning_hz": zeta * hz,
+            "free_running_detuning_hz": float(kerr_tuning_curve(zeta, p, rho_eff, p_psi)) * hz,
+            "stabilisation": slope, "pull_in_range_hz": rng * hz, "feedback_phase_rad": phase,
+            "backscatter": op.backscatter,
+            "model": "quasi-static SIL tuning curve around the comb state (Kerr shifts frozen)"}
+
+
+def sil_map(ring, op, d_int: np.ndarray, phases, f2s, *, zeta0: float, tau: float = 200.0, dt: float = 0.01) -> list[dict]:
+    """Free-running turn-on of the full model over feedback phase x pump: locked detuning and the state reached."""
+    from weiming.sims.comb.regime import shape_regime, spectrum_change
+
+    out = []
+    hz = ring.kappa / (4 * math.pi)
+    for f2 in f2s:
+        for th in phases:
+            p = SilParams(beta=op.backscatter, k_fb=op.feedback_rate, theta=float(th), alpha_h=op.alpha_h,
+                          c=math.sqrt(f2))
+            r = simulate_sil(p, d_int, zeta0, tau, dt=dt, samples=40)
+            late = r["z"][-10:]
+            locked = bool(np.all(np.abs(late) < 1 + 2 * np.mean(np.abs(r["psi"]) ** 2)) and np.std(late) < 0.05)
+            r2 = simulate_sil(p, d_int, zeta0, tau + 20, dt=dt, samples=40)  # same run 20 tau later: stationarity
+            stat = spectrum_change(r2["psi"], r["psi"]) < 1e-2
+            out.append({"feedback_phase_rad": float(th), "f2": float(f2), "pump_w": ring.p_in_w(f2),
+                        "locked": locked, "detuning_hz": float(np.mean(late)) * hz,
+                        "regime": shape_regime(r["psi"]) if stat else "chaotic"})
+    return out
