@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import fft as sfft
 from scipy.optimize import NoConvergence, newton_krylov
+from scipy.sparse.linalg import LinearOperator
 
 from weiming.sims.comb.lle import rhs
 
@@ -55,11 +56,24 @@ def newton_stationary(psi0: np.ndarray, *, f: float, zeta: float, d_int: np.ndar
         r = rhs(psi, zeta, f, d) + v * _deriv(psi)
         return np.concatenate([_pack(r), [np.real(np.vdot(dp0, psi - p0))]])
 
-    try:
-        x = newton_krylov(resid, np.concatenate([_pack(p0), [v0]]), f_tol=tol, maxiter=maxiter, method="lgmres")
-        ok = True
-    except NoConvergence as e:
-        x, ok = e.args[0], False
+    # preconditioner: inverse of the linear part (loss, detuning, dispersion), diagonal in mode space
+    lin = -(1 + 1j * zeta) - 1j * d
+    n = p0.size
+
+    def precond(x):
+        y = np.asarray(x).ravel()
+        z = sfft.ifft(sfft.fft(_unpack(y[:-1])) / lin)
+        return np.concatenate([_pack(z), y[-1:]])
+
+    m_op = LinearOperator((2 * n + 1, 2 * n + 1), matvec=precond, dtype=float)
+    x0 = np.concatenate([_pack(p0), [v0]])
+    for inner in (m_op, None):  # preconditioned first (stiff dispersion); plain LGMRES if that stalls
+        try:
+            x = newton_krylov(resid, x0, f_tol=tol, maxiter=maxiter, method="lgmres", inner_M=inner)
+            ok = True
+            break
+        except NoConvergence as e:
+            x, ok = e.args[0], False
     x = np.asarray(x)
     psi, v = _unpack(x[:-1]), float(x[-1])
     return psi, v, ok
