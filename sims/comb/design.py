@@ -35,6 +35,11 @@ HBAR = 1.054_571_817e-34  # J s (CODATA 2018, exact in SI 2019)
 C_M_S = 299_792_458.0
 
 
+def kerr_g0(omega0: float, gamma_per_w_m: float, ng: float, length_m: float) -> float:
+    """Single-photon Kerr frequency shift g0 = hbar omega_0 gamma v_g^2 / L (rad/s; reference notes A1)."""
+    return HBAR * omega0 * gamma_per_w_m * (C_M_S / ng) ** 2 / length_m
+
+
 @dataclass(frozen=True)
 class RingModel:
     """Physical parameters of the pumped ring (angular rates in rad/s, frequencies in Hz)."""
@@ -155,8 +160,7 @@ def ring_model(design, modes: int = 64) -> RingModel:
     circ = 2 * math.pi * rd.radius_um
     qc = ring.coupling_q(k2, rd.ng, circ, lam)
     w0 = 2 * math.pi * f0
-    vg = C_M_S / rd.ng
-    g0 = HBAR * w0 * gamma * vg ** 2 / (circ * 1e-6)
+    g0 = kerr_g0(w0, gamma, rd.ng, circ * 1e-6)
     srcs = (("dint", "weiming.sims.dispersion.ring_dispersion (MPB bent mode)"),
             ("kappa0", f"PDK {pdk} loss_db_per_m = {loss} via weiming.sims.ring.intrinsic_q"),
             ("kappa_ex", f"weiming.sims.coupler.kappa2 at gap {rc.gap_um} um ({rc.coupler})"),

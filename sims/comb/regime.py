@@ -10,7 +10,12 @@ A state is classified from the simulated field itself:
 3. the shape of |psi|^2: no modulation -> "cw"; a localised dip on a high
    background (the median is near the maximum) -> "dark_pulse"; a localised
    peak on a low background (the median near the minimum) -> "bright_soliton";
-   an extended periodic pattern (median in between) -> "turing".
+   an extended periodic pattern (median in between) -> "turing". In normal
+   dispersion a localised peak is the same object as a dark pulse seen from the
+   other side (a pair of switching waves bounding an upper-state domain, i.e. a
+   wide dark pulse / platicon: Parra-Rivas et al., Opt. Lett. 41, 2402 (2016);
+   H. Wang et al., arXiv:2103.10422); bright solitons need anomalous dispersion
+   (Godey et al., PRA 89, 063814 (2014)), so there it is named "dark_pulse".
 """
 
 from __future__ import annotations
@@ -47,8 +52,11 @@ def spectrum_change(psi_a: np.ndarray, psi_b: np.ndarray) -> float:
     return float(np.linalg.norm(sa - sb) / max(np.linalg.norm(sb), 1e-300))
 
 
-def shape_regime(psi: np.ndarray) -> str:
-    """cw / dark_pulse / bright_soliton / turing from the |psi|^2 profile of a stationary state."""
+def shape_regime(psi: np.ndarray, normal: bool = False) -> str:
+    """cw / dark_pulse / bright_soliton / turing from the |psi|^2 profile of a stationary state.
+
+    ``normal``: normal dispersion, where a localised peak is a wide dark pulse (module docstring).
+    """
     i = np.abs(psi) ** 2
     lo, hi, med = float(i.min()), float(i.max()), float(np.median(i))
     if (hi - lo) / max(float(i.mean()), 1e-300) < CW_DEPTH:
@@ -57,8 +65,14 @@ def shape_regime(psi: np.ndarray) -> str:
     if pos > 0.75:
         return "dark_pulse"
     if pos < 0.25:
-        return "bright_soliton"
+        return "dark_pulse" if normal else "bright_soliton"
     return "turing"
+
+
+def is_normal(d_int: np.ndarray) -> bool:
+    """Normal dispersion at the pump: d_int(1) + d_int(-1) < 0 (FFT order)."""
+    d = np.asarray(d_int, float)
+    return bool(d[1] + d[-1] < 0)
 
 
 def classify(psi_end: np.ndarray, psi_before: np.ndarray, *, f: float, zeta: float, d_int: np.ndarray,
@@ -79,7 +93,7 @@ def classify(psi_end: np.ndarray, psi_before: np.ndarray, *, f: float, zeta: flo
                 psi = root
                 lam = leading_eigenvalue(root, zeta, d_int, v)
                 stable = lam < 1e-6
-        regime = shape_regime(psi)
+        regime = shape_regime(psi, normal=is_normal(d_int))
         if stable is False:
             regime = "chaotic"  # an unstable stationary point is not an operating state
     return Classification(regime, stationary, change, stable, lam, float(i.mean()), float(i.min()), float(i.max()))
