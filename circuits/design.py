@@ -92,7 +92,7 @@ class CombOperatingPoint(_M):
     backscatter: float = Field(ge=0.0, le=10.0)
     feedback_rate: float = Field(ge=0.0, le=1e4)
     alpha_h: float = Field(ge=0.0, le=20.0)
-    seed: Literal["sil", "amx", "noise"]
+    seed: Literal["sil", "domain", "amx", "noise"]
     seed_width_rad: float = Field(gt=0, lt=6.28)
     amx_mu: int | None = Field(ge=-2000, le=2000)
     amx_shift_mhz: float = Field(ge=-1e4, le=1e4)

@@ -107,12 +107,15 @@ class RingModel:
             dint = dint + np.where(mu == amx[0], amx[1], 0.0)
         return 2 * 2 * math.pi * dint / self.kappa
 
-    def line_powers_w(self, psi: np.ndarray, p_in_w: float) -> tuple[np.ndarray, np.ndarray]:
-        """(mu, power W) of every comb line at the through-bus output for the normalised field ``psi``."""
+    def line_powers_w(self, psi: np.ndarray, p_in_w: float, drive_phase: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """(mu, power W) of every comb line at the through-bus output for the normalised field ``psi``.
+
+        ``drive_phase``: phase of the pump in the frame of ``psi`` (0 for the real pump f of the LLE).
+        """
         n = psi.size
         mu = mode_numbers(n)
         a_mu = np.fft.fft(psi) / n * math.sqrt(self.kappa / (2 * self.g0))  # photon-number amplitudes
-        s_in = math.sqrt(p_in_w / (HBAR * self.omega0))
+        s_in = math.sqrt(p_in_w / (HBAR * self.omega0)) * np.exp(1j * drive_phase)
         s_out = -math.sqrt(self.kappa_ex) * a_mu
         s_out[mu == 0] += s_in
         freq = self.f0_hz + mu * self.fsr_hz

@@ -7,13 +7,19 @@ state classified from its field and stability (:mod:`weiming.sims.comb.regime`)
 network plan (channel comb line m <-> mode mu = m: the plan's centre line is the
 pumped resonance and the comb spacing is the ring's FSR at the pump).
 
-Seeds: "sil" places one lower-state domain (two switching waves) on the upper
-CW branch, the state self-injection locking creates in normal dispersion (H. Wang
-et al., arXiv:2103.10422: SIL dark pulses as domain-wall pairs whose position
-the feedback regulates; Lihachev et al., arXiv:2103.07795); "amx" starts from
-noise on the CW state with the local Dint shift ``amx_mu``/``amx_shift_mhz`` and
-sweeps the detuning in (Xue et al., Nat. Photon. 9, 594 (2015)); "noise" is the
-plain CW start.
+Seeds:
+- "sil": the full self-injection-locked model (:mod:`weiming.sims.comb.sil`)
+  from free-running turn-on (ring empty, DFB at detuning ``zeta`` from the cold
+  resonance); the feedback locks the laser and the comb forms on its own (SIL
+  dark pulses: H. Wang et al., arXiv:2103.10422; Lihachev et al.,
+  arXiv:2103.07795). The locked detuning is a result. The state is classified
+  on that run (stationary over the last window of the full model = stable).
+- "domain": one lower-state domain (two switching waves) placed on the upper CW
+  branch at detuning ``zeta`` with a fixed pump (plain LLE; stability from the
+  Jacobian of the Newton-Krylov state);
+- "amx": noise on the CW state, the local Dint shift ``amx_mu``/``amx_shift_mhz``,
+  detuning swept in (Xue et al., Nat. Photon. 9, 594 (2015));
+- "noise": the same sweep without a mode crossing.
 """
 
 from __future__ import annotations
@@ -65,7 +71,8 @@ class CombResult:
                 "detuning_hz": r.detuning_hz(self.zeta), "p_th_w": r.p_th_w,
                 "qi": r.qi, "qc": r.qc, "kappa0_hz": r.kappa0 / (2 * math.pi),
                 "kappa_ex_hz": r.kappa_ex / (2 * math.pi), "g0_hz": r.g0 / (2 * math.pi),
-                "state": self.classification.to_json()}
+                "state": self.classification.to_json(),
+                "field_abs2": (np.abs(self.psi) ** 2).tolist()}
 
 
 def _check(name: str, v, lo: float, hi: float) -> float:
@@ -82,7 +89,6 @@ def simulate(design, *, pump_mw: float | None = None, detuning_mhz: float | None
              feedback_phase: float | None = None, modes: int | None = None, progress=None) -> CombResult:
     """The comb state of ``design``'s server ring at its operating point (overrides in physical units)."""
     from weiming.circuits.network import channels, line_frequency_ghz
-    from weiming.sims.comb.sil import operating_lock
 
     op = design.server.comb
     n = int(_check("modes", op.modes if modes is None else modes, 16, 4096))
@@ -97,31 +103,57 @@ def simulate(design, *, pump_mw: float | None = None, detuning_mhz: float | None
     d_int = ring.d_int_norm(n, amx)
     phi = np.arange(n) * 2 * math.pi / n - math.pi
     tau = float(op.tau)
-    if op.seed == "sil":
-        rho = hss_rho(f2, zeta)
-        if rho.size < 3:
-            psi0 = seed("hss-upper", n, f=f, zeta=zeta)
-        else:
-            up, lo = hss_branch(f, zeta, "upper"), hss_branch(f, zeta, "lower")
-            wall = 0.5 * (np.tanh((np.abs(phi) - op.seed_width_rad / 2) * n / 16) + 1)
-            psi0 = lo + (up - lo) * wall
-        zarg = zeta
-    else:
-        psi0 = seed("noise" if op.seed == "noise" else "hss-upper", n, f=f, zeta=min(zeta, 0.0))
-        zarg = (min(zeta, 0.0), zeta, 0.6 * tau)  # sweep in from the blue side, then hold
     window = min(50.0, 0.2 * tau)
-    run = propagate(psi0, tau, f=f, zeta=zarg, d_int=d_int, rtol=1e-5, snapshot_times=(tau - window, tau),
-                    progress=progress)
-    cls = classify(run.psi, run.snapshots[0], f=f, zeta=zeta, d_int=d_int)
-    pump_w = ring.p_in_w(f2)
-    mu, line_w = ring.line_powers_w(run.psi, pump_w)
+    drive_phase, pump_scale, sil = 0.0, 1.0, None
+    if op.seed == "sil":
+        from weiming.sims.comb.regime import Classification, is_normal, shape_regime, spectrum_change
+        from weiming.sims.comb.sil import SilParams, lock_state, simulate_sil
+
+        p = SilParams(beta=op.backscatter, k_fb=op.feedback_rate, theta=phase, alpha_h=op.alpha_h, c=f)
+        r = simulate_sil(p, d_int, zeta, tau, dt=0.01, samples=200, snapshot_at=tau - window, progress=progress)
+        psi = r["psi"]
+        lock = lock_state(r)
+        change = spectrum_change(psi, r["snapshot"])
+        stationary = change < 1e-3
+        i = np.abs(psi) ** 2
+        cls = Classification(shape_regime(psi, is_normal(d_int)) if stationary else "chaotic", stationary, change,
+                             stationary, None, float(i.mean()), float(i.min()), float(i.max()))
+        drive_phase, pump_scale = float(np.angle(r["e"])), abs(r["e"]) ** 2 / p.j
+        hz = ring.kappa / (4 * math.pi)
+        sil = {"locked": lock["locked"], "detuning_hz": lock["z"] * hz, "free_running_detuning_hz": zeta * hz,
+               "feedback_phase_rad": phase, "backscatter": op.backscatter, "feedback_rate": op.feedback_rate,
+               "alpha_h": op.alpha_h, "laser_power_ratio": pump_scale,
+               "model": "full SIL model from free-running turn-on (weiming.sims.comb.sil)"}
+        zeta_state = lock["z"]
+    else:
+        if op.seed == "domain":
+            rho = hss_rho(f2, zeta)
+            if rho.size < 3:
+                psi0 = seed("hss-upper", n, f=f, zeta=zeta)
+            else:
+                up, lo = hss_branch(f, zeta, "upper"), hss_branch(f, zeta, "lower")
+                wall = 0.5 * (np.tanh((np.abs(phi) - op.seed_width_rad / 2) * n / 16) + 1)
+                psi0 = lo + (up - lo) * wall
+            zarg = zeta
+        else:
+            psi0 = seed("noise", n, f=f, zeta=min(zeta, 0.0))
+            zarg = (min(zeta, 0.0), zeta, 0.6 * tau)  # sweep in from the blue side, then hold
+        run = propagate(psi0, tau, f=f, zeta=zarg, d_int=d_int, rtol=1e-5, snapshot_times=(tau - window, tau),
+                        progress=progress)
+        psi = run.psi
+        cls = classify(psi, run.snapshots[0], f=f, zeta=zeta, d_int=d_int)
+        zeta_state = zeta
+    pump_w = ring.p_in_w(f2) * pump_scale  # the locked laser's power (feedback changes it slightly)
+    mu, line_w = ring.line_powers_w(psi, pump_w, drive_phase)
     power = dict(zip(mu.tolist(), line_w.tolist()))
     chans = []
     for ch in channels(design.network):
         m = round((line_frequency_ghz(design.network, ch.comb_line) * 1e9 - ring.f0_hz) / ring.fsr_hz)
         chans.append({"channel": ch.index, "mu": int(m), "power_w": float(power.get(m, 0.0))})
-    sil = operating_lock(ring, op, zeta=zeta, f2=f2, phase=phase, psi=run.psi)
-    return CombResult(ring, float(f2), float(zeta), float(pump_w), run.psi, cls, mu, line_w, chans, sil,
+    if sil is None:
+        sil = {"locked": None, "detuning_hz": ring.detuning_hz(zeta),
+               "model": f"no SIL: fixed pump, seed {op.seed}"}
+    return CombResult(ring, float(f2), float(zeta_state), float(pump_w), psi, cls, mu, line_w, chans, sil,
                       op.seed, d_int)
 
 

@@ -16,40 +16,45 @@ def _plt():
     return plt
 
 
-def draw_spectrum(ax, res) -> None:
-    """Line powers (dBm) at the bus output vs mode number; channel lines in orange with their powers."""
-    order = np.argsort(res.mu)
-    mu, p = res.mu[order], res.line_w[order]
+def draw_spectrum(ax, res: dict) -> None:
+    """Line powers (dBm) at the bus output vs mode number; channel lines in orange with their powers.
+
+    ``res``: :meth:`weiming.sims.comb.CombResult.to_json` (also every plot below).
+    """
+    mu = np.array([ln["mu"] for ln in res["lines"]])
+    p = np.array([ln["power_w"] for ln in res["lines"]])
     dbm = 10 * np.log10(np.maximum(p, 1e-30) / 1e-3)
     floor = max(float(dbm.max()) - 120, -150)
     ax.vlines(mu, floor, dbm, color="#3c7be0", lw=1.2)
-    for c in res.channels:
+    labels = []
+    for c in res["channels"]:
         v = 10 * math.log10(max(c["power_w"], 1e-30) / 1e-3)
         ax.vlines([c["mu"]], floor, [v], color="#e07b3c", lw=2.0)
-        ax.annotate(f"ch{c['channel']}\n{v:.1f}", (c["mu"], v), fontsize=6, ha="center", va="bottom",
-                    color="#b05010")
+        labels.append(f"ch{c['channel']:>2} mu{c['mu']:+d}: {v:6.1f} dBm")
+    ax.text(1.01, 1.0, "\n".join(labels), transform=ax.transAxes, fontsize=7, va="top", family="monospace",
+            color="#b05010")
     ax.set_ylim(floor, float(dbm.max()) + 12)
     ax.set_xlabel("comb line mu (FSRs from the pump)")
     ax.set_ylabel("power at bus output (dBm)")
-    ax.set_title(f"{res.classification.regime}: pump {res.pump_w * 1e3:.1f} mW, "
-                 f"efficiency {100 * res.conversion_efficiency:.1f} % (channels orange)", fontsize=9)
+    ax.set_title(f"{res['regime']}: pump {res['pump_w'] * 1e3:.1f} mW, "
+                 f"efficiency {100 * res['conversion_efficiency']:.1f} % (channels orange, dBm)", fontsize=9)
     ax.grid(alpha=0.3)
 
 
-def draw_intracavity(ax, res) -> None:
+def draw_intracavity(ax, res: dict) -> None:
     """|psi|^2 (normalised intracavity power) vs angle around the ring."""
-    n = res.psi.size
-    ang = np.arange(n) * 360.0 / n
-    ax.plot(ang, np.abs(res.psi) ** 2, color="#3c7be0")
+    i = np.asarray(res["field_abs2"])
+    ang = np.arange(i.size) * 360.0 / i.size
+    ax.plot(ang, i, color="#3c7be0")
     ax.set_xlabel("angle around the ring (deg)")
     ax.set_ylabel("|psi|^2 (units of kappa/2g0)")
-    ax.set_title(f"intracavity field, f^2 = {res.f2:.3g}, zeta = {res.zeta:.3g}", fontsize=9)
+    ax.set_title(f"intracavity field, f^2 = {res['f2']:.3g}, zeta = {res['zeta']:.3g}", fontsize=9)
     ax.grid(alpha=0.3)
 
 
 def save_spectrum(res, path) -> None:
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.5, 3.6))
+    fig, ax = plt.subplots(figsize=(8.5, 3.8))
     draw_spectrum(ax, res)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -67,7 +72,7 @@ def save_intracavity(res, path) -> None:
 
 def save_both(res, path) -> None:
     plt = _plt()
-    fig, ax = plt.subplots(1, 2, figsize=(12, 3.8))
+    fig, ax = plt.subplots(1, 2, figsize=(14, 3.8))
     draw_spectrum(ax[0], res)
     draw_intracavity(ax[1], res)
     fig.tight_layout()

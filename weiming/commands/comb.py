@@ -52,11 +52,11 @@ def comb_cmd(
             res = simulate(design, pump_mw=p, detuning_mhz=d, feedback_phase=ph, modes=n)
     except (DesignError, CombInputError, MeepMissingError) as e:
         fail(str(e))
+    out = res.to_json()
     if png is not None:
         from weiming.sims.comb.plot import save_both
 
-        save_both(res, png)
-    out = res.to_json()
+        save_both(out, png)
     if as_json:
         print_json(out)
     else:
