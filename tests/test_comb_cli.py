@@ -76,3 +76,17 @@ def test_default_design_is_a_dark_pulse_comb_with_power_on_every_channel():
         assert c["power_w"] > 0 and 10 * math.log10(c["power_w"] / 1e-3) > floor
     assert {"mu", "freq_hz", "power_w"} <= set(out["lines"][0])
     assert 0 < out["conversion_efficiency"] < 1
+
+
+@pytest.mark.meep
+def test_channel_bus_powers_feed_the_network_line_power():
+    """The comb model's channel powers are what comb_line_power_w hands to the client lasers."""
+    from weiming.circuits.design import load_design
+    from weiming.circuits.network import comb_line_power_w
+    from weiming.sims.comb import channel_bus_powers_w
+
+    d = load_design()
+    bus = channel_bus_powers_w(d, modes=64)
+    assert sorted(bus) == list(range(1, 11)) and all(p > 0 for p in bus.values())
+    for ch, p in bus.items():
+        assert comb_line_power_w(d, ch, bus) == pytest.approx(p * 10 ** (-d.network.distribution_loss_db / 10))

@@ -52,29 +52,23 @@ def draw_intracavity(ax, res: dict) -> None:
     ax.grid(alpha=0.3)
 
 
-def save_spectrum(res, path) -> None:
+def _save(path, draw, size) -> None:
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(8.5, 3.8))
-    draw_spectrum(ax, res)
+    fig, axes = plt.subplots(1, len(draw), figsize=size, squeeze=False)
+    for ax, fn in zip(axes[0], draw):
+        fn(ax)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
 
-def save_intracavity(res, path) -> None:
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(5.5, 3.5))
-    draw_intracavity(ax, res)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+def save_spectrum(res: dict, path) -> None:
+    _save(path, [lambda ax: draw_spectrum(ax, res)], (8.5, 3.8))
 
 
-def save_both(res, path) -> None:
-    plt = _plt()
-    fig, ax = plt.subplots(1, 2, figsize=(14, 3.8))
-    draw_spectrum(ax[0], res)
-    draw_intracavity(ax[1], res)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+def save_intracavity(res: dict, path) -> None:
+    _save(path, [lambda ax: draw_intracavity(ax, res)], (5.5, 3.5))
+
+
+def save_both(res: dict, path) -> None:
+    _save(path, [lambda ax: draw_spectrum(ax, res), lambda ax: draw_intracavity(ax, res)], (14, 3.8))

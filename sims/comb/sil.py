@@ -109,6 +109,7 @@ def simulate_sil(p: SilParams, d_int: np.ndarray, zeta0, tau: float, *, dt: floa
     b, e, nn = 0j, complex(math.sqrt(p.j)), 0.0
     ss = SplitStep(d_int, 0.0)  # its cached dispersion phase only
     fb = p.k_fb * np.exp(1j * p.theta)
+    dt = min(dt, 0.9 * math.pi / max(float(np.max(np.abs(d_int))), 1e-300))  # split-step stability (see lle)
     steps = int(math.ceil(tau / dt))
     every = max(1, steps // samples)
     out_t, out_z0, out_om, out_e = [], [], [], []
