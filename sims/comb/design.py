@@ -35,6 +35,24 @@ HBAR = 1.054_571_817e-34  # J s (CODATA 2018, exact in SI 2019)
 C_M_S = 299_792_458.0
 
 
+def anticrossing_dint(mu: np.ndarray, dint_hz: np.ndarray, mu_x: float, coupling_hz: float,
+                      fsr_offset_hz: float) -> np.ndarray:
+    """Dint of the pumped family with a two-family avoided mode crossing (reference notes A5; Xue 2015).
+
+    Family B crosses the pumped family A at mode ``mu_x`` with relative FSR
+    ``fsr_offset_hz``: Dint_B(mu) = Dint_A(mu_x) + fsr_offset (mu - mu_x). The coupled
+    modes are (A + B)/2 +- sqrt(((A - B)/2)^2 + G^2); the branch kept on each side is
+    the one that tends to family A far from the crossing (on a mode exactly at the
+    crossing, the upper one). All in Hz (/2pi).
+    """
+    mu = np.asarray(mu, float)
+    a = np.asarray(dint_hz, float)
+    b = np.interp(mu_x, mu, a) + fsr_offset_hz * (mu - mu_x)
+    mean, half = (a + b) / 2, (a - b) / 2
+    split = np.sqrt(half ** 2 + coupling_hz ** 2)
+    return mean + np.where(half >= 0, 1.0, -1.0) * split  # exactly at the crossing: the upper mode
+
+
 def kerr_g0(omega0: float, gamma_per_w_m: float, ng: float, length_m: float) -> float:
     """Single-photon Kerr frequency shift g0 = hbar omega_0 gamma v_g^2 / L (rad/s; reference notes A1)."""
     return HBAR * omega0 * gamma_per_w_m * (C_M_S / ng) ** 2 / length_m

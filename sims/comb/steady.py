@@ -92,8 +92,32 @@ def jacobian(psi: np.ndarray, zeta: float, d_int: np.ndarray, v: float = 0.0) ->
 
 
 def leading_eigenvalue(psi: np.ndarray, zeta: float, d_int: np.ndarray, v: float = 0.0,
-                       neutral_tol: float = 1e-6) -> float:
-    """Largest real part of the Jacobian spectrum, the neutral translation mode (|lambda| < tol) excluded."""
+                       neutral_tol: float = 1e-3) -> float:
+    """Largest real part of the Jacobian spectrum without the neutral translation mode.
+
+    The eigenvalue nearest zero is dropped when |lambda| < ``neutral_tol`` (a localised
+    state has exactly one, numerically ~1e-6 off zero; a CW state has none there).
+    """
     ev = np.linalg.eigvals(jacobian(psi, zeta, d_int, v))
-    ev = ev[np.abs(ev) > neutral_tol]
+    k = int(np.argmin(np.abs(ev)))
+    if abs(ev[k]) < neutral_tol:
+        ev = np.delete(ev, k)
     return float(ev.real.max())
+
+
+def continuation(psi0: np.ndarray, *, f: float, zetas, d_int: np.ndarray, tol: float = 1e-9) -> list[dict]:
+    """Follow a stationary state over the detunings ``zetas`` (natural-parameter continuation).
+
+    Each Newton-Krylov solve starts from the previous root (the first from ``psi0``,
+    a converged time solution); stops at the first detuning where Newton fails (the
+    branch ends, e.g. a soliton's existence edge). Returns [{"zeta", "psi", "v",
+    "leading_eigenvalue"}] of the converged points.
+    """
+    out, psi = [], np.asarray(psi0, complex)
+    for z in zetas:
+        root, v, ok = newton_stationary(psi, f=f, zeta=float(z), d_int=d_int, tol=tol)
+        if not ok:
+            break
+        out.append({"zeta": float(z), "psi": root, "v": v, "leading_eigenvalue": leading_eigenvalue(root, z, d_int, v)})
+        psi = root
+    return out
