@@ -30,7 +30,8 @@ def comb_cmd(
     ctx: typer.Context,
     config: Path = typer.Option(None, "--config", help="Design YAML merged over the default design."),
     pump_mw: str = typer.Option(None, "--pump-mw", help="Bus pump power (mW); default: the design's operating point."),
-    detuning_mhz: str = typer.Option(None, "--detuning-mhz", help="Pump red detuning (omega0 - omegap)/2pi (MHz)."),
+    detuning_mhz: str = typer.Option(None, "--detuning-mhz", help="Red detuning (omega0 - omega_laser)/2pi (MHz): with SIL (seed sil) the free-running DFB's, "
+                                     "else the pump's."),
     feedback_phase: str = typer.Option(None, "--feedback-phase", help="SIL feedback phase (rad)."),
     modes: str = typer.Option(None, "--modes", help="Number of comb modes simulated (even)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
@@ -56,7 +57,10 @@ def comb_cmd(
     if png is not None:
         from weiming.sims.comb.plot import save_both
 
-        save_both(out, png)
+        try:
+            save_both(out, png)
+        except OSError as e:
+            fail(f"png={str(png)!r}: cannot write ({e.strerror})")
     if as_json:
         print_json(out)
     else:
