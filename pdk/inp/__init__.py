@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from weiming.pdk.tech import Technology, load_yaml, technology_from_dict
-
-HERE = Path(__file__).parent
+from weiming.resources import data_path
 
 
 def build(name: str = "inp") -> Technology:
-    data = load_yaml(HERE / "tech.yaml")
+    data = load_yaml(data_path(__name__, "tech.yaml"))
     extra = {"family": "inp", "loss_db_per_m": data["loss_db_per_m"], "etches": data["etches"],
              "composition": data["composition"]}
     return technology_from_dict(name, data, extra)
