@@ -16,28 +16,17 @@ from pathlib import Path
 
 import klayout.db as kdb
 import pytest
-import yaml
 
-from weiming.circuits.build import build
 from weiming.circuits.design import load_design
 from weiming.circuits.schematic import client_schematic, schematic
 from weiming.pdk.lvs import LvsInputError, run_lvs
 
-SMALL = {"server": {"count": 1, "ring": {"ng_source": "eim"}}, "network": {"channels": 1},
-         "sin_tests": {"gap_sweep_um": [2.5], "dispersion_widths_um": [], "cutback_lengths_um": []},
-         "inp_tests": {"laser": False, "modulator_lengths_um": []}}
+from _chipset import build_small
 
 
 @pytest.fixture(scope="module")
 def chips(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    d = tmp_path_factory.mktemp("lvs_build")
-    mp.setenv("WEIMING_CACHE", str(d / "cache"))
-    cfg = d / "design.yaml"
-    cfg.write_text(yaml.safe_dump(SMALL))
-    m = build(cfg, d / "out", progress=False)
-    mp.undo()
-    return d / "out", m
+    return build_small(tmp_path_factory)
 
 
 def _client(chips) -> tuple[Path, Path]:
