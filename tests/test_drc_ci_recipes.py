@@ -41,7 +41,7 @@ def _bad_copy(src: Path, dst: Path) -> Path:
 
     ly = kdb.Layout()
     ly.read(str(src))
-    ly.top_cell().shapes(ly.layer(12, 0)).insert(kdb.DBox(100, 100, 150, 100.5))
+    ly.top_cell().shapes(ly.layer(12, 0)).insert(kdb.DBox(600, 1500, 650, 1500.5))
     ly.write(str(dst))
     return dst
 
@@ -62,7 +62,7 @@ def test_pre_commit_hooks_run_under_pre_commit(built, tmp_path):
     subprocess.run(["git", "add", "."], cwd=repo, check=True, env=env)
 
     def hook(hook_id: str, *files: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(BIN / "pre-commit"), "try-repo", str(ROOT), hook_id, "--files", *files],
+        return subprocess.run([str(BIN / "pre-commit"), "try-repo", str(ROOT), hook_id, "--verbose", "--files", *files],
                               cwd=repo, env=env, capture_output=True, text=True, timeout=600)
 
     ok = hook("weiming-drc", "S01.gds")
@@ -139,6 +139,7 @@ import gdsfactory as gf
 from weiming.pdk import activate, get_tech
 
 WG = get_tech("sin100").layer("WG")
+PDK = activate("sin100")
 
 
 @gf.cell
@@ -158,10 +159,10 @@ def thin_wg() -> gf.Component:
 CELLS = {"good_wg": good_wg, "thin_wg": thin_wg}
 
 
+@gf.cell
 def chip() -> gf.Component:
-    ec = activate("sin100").get_component("edge_coupler")
-    c = gf.Component("sample_chip")
-    c << ec
+    c = gf.Component()
+    c << PDK.get_component("edge_coupler")
     return c
 '''
 
