@@ -245,7 +245,7 @@ def extract(layout: Any, pdk: str) -> Extracted:
         params = {}
         for pname, m in ((dev_specs.get(kind) or {}).get("params") or {}).items():
             params[pname] = _measure(ly, child, _li(ly, tech.layer(m["layer"])), m.get("measure", "longest"))
-        box = wg.bbox() + kdb.Region().bbox()
+        box = wg.bbox()
         for m in metal.values():
             box = box + m.bbox()
         c = box.center()
