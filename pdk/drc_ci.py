@@ -28,9 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from weiming.fileio import atomic_write_text
+from weiming.pdk.datafile import load_data
 from weiming.pdk.drc import DrcResult, Violation, run_drc
 from weiming.pdk.drc_checks import DrcInputError
 
@@ -148,12 +147,7 @@ def expand(items: list[str | Path]) -> list[str]:
 
 def load_waivers(path: str | Path) -> list[Waiver]:
     p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise DrcInputError(f"cannot read waivers {p}: {e.strerror or e}") from None
-    except yaml.YAMLError as e:
-        raise DrcInputError(f"waivers {p} is not valid YAML: {str(e).splitlines()[0]}") from None
+    data = load_data(p, "waivers", DrcInputError)
     if isinstance(data, dict):
         data = data.get("waivers")
     if not isinstance(data, list):
@@ -182,12 +176,7 @@ def load_waivers(path: str | Path) -> list[Waiver]:
 def load_baseline(path: str | Path) -> dict[tuple[str, str], int]:
     """{(file, rule): count} of an earlier ``weiming drc --json`` output (multi- or single-file form)."""
     p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise DrcInputError(f"cannot read baseline {p}: {e.strerror or e}") from None
-    except json.JSONDecodeError as e:
-        raise DrcInputError(f"baseline {p} is not JSON: {e}") from None
+    data = load_data(p, "baseline", DrcInputError, fmt="json")
     if not isinstance(data, dict):
         raise DrcInputError(f"baseline {p}: expected the JSON of `weiming drc --json`")
     files = data.get("files") or [{"file": "*", "violations": data.get("violations", [])}]

@@ -152,20 +152,16 @@ class Extracted:
 
 
 def _load(layout: Any) -> tuple[kdb.Layout, kdb.Cell]:
-    if isinstance(layout, (str, os.PathLike)):
-        p = Path(layout)
-        if not p.is_file():
-            raise LvsInputError(f"layout file not found: {p}")
-        ly = kdb.Layout()
-        try:
-            ly.read(str(p))
-        except RuntimeError as e:
-            raise LvsInputError(f"cannot read layout file {p}: {str(e).splitlines()[0] if str(e) else e}") from None
-    elif isinstance(layout, kdb.Layout):
-        ly = layout
-    else:
+    """(layout, its one top cell): a chip has exactly one."""
+    from weiming.pdk.drc import DrcInputError
+    from weiming.pdk.drc import _load as load_layout
+
+    if not isinstance(layout, (str, os.PathLike, kdb.Layout)):
         raise LvsInputError(f"cannot check a {type(layout).__name__}: give a GDS path or a klayout.db.Layout")
-    tops = list(ly.top_cells())
+    try:
+        ly, tops = load_layout(layout)
+    except DrcInputError as e:
+        raise LvsInputError(str(e)) from None
     if len(tops) != 1:
         raise LvsInputError(f"layout must have exactly one top cell (the chip), found {len(tops)}")
     return ly, tops[0]
@@ -387,13 +383,10 @@ def _mean(points: list[tuple[float, float]], default: tuple[float, float]) -> tu
 # ----------------------------------------------------------------------------- schematic
 def load_schematic(path: str | Path) -> dict:
     """Read and check a schematic YAML (see :mod:`weiming.circuits.schematic`)."""
+    from weiming.pdk.datafile import load_data
+
     p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise LvsInputError(f"cannot read schematic {p}: {e.strerror or e}") from None
-    except yaml.YAMLError as e:
-        raise LvsInputError(f"schematic {p} is not valid YAML: {str(e).splitlines()[0]}") from None
+    data = load_data(p, "schematic", LvsInputError)
     if not isinstance(data, dict):
         raise LvsInputError(f"schematic {p}: expected a mapping with devices, optical_links, nets")
     for key, typ in (("devices", dict), ("optical_links", list), ("nets", list)):
