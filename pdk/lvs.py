@@ -23,10 +23,14 @@ Extraction reads the GDS alone and the PDK's ``connectivity`` data (tech.yaml):
   links to ``facet``. A routing region touching one port only is a dangling
   (floating) port.
 
-Comparison (:func:`compare`): devices by kind and parameter (tolerance
-:data:`PARAM_TOL_UM`), optical links as device-kind pairs, electrical nets by
-their device kinds and pad count, then the whole device/net/link graph for
-isomorphism (networkx). Mismatch kinds: open, short, missing_device,
+Comparison (:func:`compare`): the device/net/link graphs of both sides (nodes
+labelled by device kind, ``facet``, pads per net) are matched by graph
+isomorphism (networkx VF2); when they match, the parameters of each matched
+device pair are compared (tolerance :data:`PARAM_TOL_UM`). Otherwise each
+difference is diagnosed and located: device counts per kind (missing devices
+named by matching the layout graph into the schematic's), parameters, optical
+links as device-kind pairs (cut waveguides, dangling ports) and electrical nets
+by their device kinds and pad count (opens, shorts, floating terminals). Mismatch kinds: open, short, missing_device,
 extra_device, parameter, floating_port; each with a location in um.
 """
 
@@ -422,6 +426,14 @@ def compare(sch: dict, ex: Extracted) -> LvsResult:
     skind[FACET] = FACET
     lkind = {i: d.kind for i, d in enumerate(ex.devices)}
     lkind[FACET] = FACET  # type: ignore[index]
+    gs, gl = _graphs(sch, ex)
+    full = _device_map(gs, gl)
+    if full is not None:  # same devices, links and nets: only parameters can differ
+        return _result(sch, ex, _parameters(sch, ex, full))
+    # named missing devices: the layout graph found inside the schematic's (a few devices missing, none extra)
+    part = None
+    if 0 < len(sdev) - len(ex.devices) <= 3 and Counter(d.kind for d in ex.devices) <= Counter(skind.values()):
+        part = _device_map(gs, gl, sub=True)
 
     # -- devices: counts and parameters per kind
     missing_kinds: set[str] = set()
@@ -433,10 +445,12 @@ def compare(sch: dict, ex: Extracted) -> LvsResult:
         devs = [i for i, k in lkind.items() if k == kind]
         if len(devs) < len(names):
             missing_kinds.add(kind)
-            for _ in range(len(names) - len(devs)):
-                out.append(Mismatch("missing_device", f"{len(names) - len(devs)} of the {len(names)} {kind} "
-                                    f"devices ({', '.join(names)}) are not in the layout; location: where the "
-                                    f"dangling waveguides end", _mean(free_ends, die_c)))
+            gone = [n for n in names if n not in part] if part is not None else []
+            for k in range(len(names) - len(devs)):
+                who = f"{kind} {gone[k]}" if k < len(gone) else \
+                    f"one of the {len(names)} {kind} devices ({', '.join(names)})"
+                out.append(Mismatch("missing_device", f"{who} is not in the layout (location: where the dangling "
+                                    f"waveguides end)", _mean(free_ends, die_c)))
         elif len(devs) > len(names):
             for i in devs[len(names):]:
                 out.append(Mismatch("extra_device", f"{kind} ({ex.devices[i].cell}) is not in the schematic "
@@ -482,12 +496,16 @@ def compare(sch: dict, ex: Extracted) -> LvsResult:
 
     # -- electrical nets: (device kinds, pads)
     out += _compare_nets(sch, ex, skind, missing_kinds)
-    if not out and not _isomorphic(sch, ex, skind):
+    if not out:
         out.append(Mismatch("open", "device, net and link counts agree but the connection graph differs "
                             "from the schematic (devices wired in another order)", die_c))
+    return _result(sch, ex, out)
+
+
+def _result(sch: dict, ex: Extracted, mismatches: list[Mismatch]) -> LvsResult:
     nl = sum(1 for n in ex.nets if n.devices)
-    return LvsResult(devices={"layout": len(ex.devices), "schematic": len(sdev)},
-                     nets={"layout": nl, "schematic": len(sch["nets"])}, mismatches=out)
+    return LvsResult(devices={"layout": len(ex.devices), "schematic": len(sch["devices"])},
+                     nets={"layout": nl, "schematic": len(sch["nets"])}, mismatches=mismatches)
 
 
 def _optical_open(pair, ex: Extracted, used: set[int], die_c) -> Mismatch:
@@ -604,10 +622,10 @@ def _short_location(net: Net, dbu: float) -> tuple[float, float]:
     return _um(_net_box(net).center(), dbu)
 
 
-def _isomorphic(sch: dict, ex: Extracted, skind: dict) -> bool:
-    """Device/net/link graph of the schematic and of the layout are isomorphic (kinds, params, pads)."""
+def _graphs(sch: dict, ex: Extracted):
+    """Device/net/link multigraphs of the schematic and of the layout, nodes labelled by device kind,
+    ``facet`` or ``net/<pads>`` (parameters are compared on the matched devices, not in the labels)."""
     import networkx as nx
-    from networkx.algorithms.isomorphism import GraphMatcher
 
     def graph(devs, links, nets):
         g = nx.MultiGraph()
@@ -625,19 +643,40 @@ def _isomorphic(sch: dict, ex: Extracted, skind: dict) -> bool:
                 g.add_edge(("n", k), ("d", m))
         return g
 
-    def plabel(kind, params):
-        return kind + "".join(f"/{k}={round(v, 2)}" for k, v in sorted(params.items()))
-
-    gs = graph([(n, plabel(d["kind"], d.get("params", {}))) for n, d in sch["devices"].items()],
-               [tuple(link) for link in sch["optical_links"]],
+    gs = graph([(n, d["kind"]) for n, d in sch["devices"].items()], [tuple(link) for link in sch["optical_links"]],
                [(sorted({str(t).split(".")[0] for t in n["terminals"]}), int(n["pads"])) for n in sch["nets"]])
-    gl = graph([(i, plabel(d.kind, {k: v for k, v in d.params.items()
-                                    if any(k in sd.get("params", {}) for sd in sch["devices"].values())}))
-                for i, d in enumerate(ex.devices)],
-               ex.links, [(n.devices, n.pads) for n in ex.nets if n.devices])
-    if gs.number_of_nodes() != gl.number_of_nodes() or gs.number_of_edges() != gl.number_of_edges():
-        return False
-    return GraphMatcher(gs, gl, node_match=lambda a, b: a["label"] == b["label"]).is_isomorphic()
+    gl = graph([(i, d.kind) for i, d in enumerate(ex.devices)], ex.links,
+               [(n.devices, n.pads) for n in ex.nets if n.devices])
+    return gs, gl
+
+
+def _device_map(gs, gl, sub: bool = False) -> dict[str, int] | None:
+    """{schematic device: layout device index} from a graph isomorphism (``sub``: the layout graph
+    matched into a part of the schematic's, e.g. with devices missing), or None."""
+    from networkx.algorithms.isomorphism import GraphMatcher
+
+    gm = GraphMatcher(gs, gl, node_match=lambda a, b: a["label"] == b["label"])
+    if sub:
+        m = next(gm.subgraph_monomorphisms_iter(), None)
+    else:
+        if gs.number_of_nodes() != gl.number_of_nodes() or gs.number_of_edges() != gl.number_of_edges():
+            return None
+        m = gm.mapping if gm.is_isomorphic() else None
+    if m is None:
+        return None
+    return {a[1]: b[1] for a, b in m.items() if a[0] == "d"}
+
+
+def _parameters(sch: dict, ex: Extracted, mapping: dict[str, int]) -> list[Mismatch]:
+    """Parameter mismatches of the matched devices, named."""
+    out = []
+    for name, i in sorted(mapping.items()):
+        for pname, want in sorted((sch["devices"][name].get("params") or {}).items()):
+            got = ex.devices[i].params.get(pname)
+            if got is None or abs(got - float(want)) > PARAM_TOL_UM:
+                out.append(Mismatch("parameter", f"{name} ({ex.devices[i].kind}) {pname} = {got} in the layout, "
+                                    f"{float(want)} in the schematic", ex.devices[i].center))
+    return out
 
 
 # ----------------------------------------------------------------------------- entry point

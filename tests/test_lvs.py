@@ -133,7 +133,7 @@ def test_deleted_modulator_is_a_missing_device_where_it_was(chips, tmp_path, whi
     x, y = r.mismatches[0].location
     x0, y0, x1, y1 = where["box"]
     assert x0 - 20 <= x <= x1 + 20 and y0 - 20 <= y <= y1 + 20, (r.mismatches[0], where)
-    assert "mzm" in r.mismatches[0].detail
+    assert r.mismatches[0].detail.startswith(f"mzm im{which + 1} "), r.mismatches[0].detail
 
 
 def test_shortened_modulator_is_a_parameter_mismatch_at_it(chips, tmp_path):
@@ -152,7 +152,7 @@ def test_shortened_modulator_is_a_parameter_mismatch_at_it(chips, tmp_path):
     r = run_lvs(_mutate(gds, tmp_path / "m.gds", fn), "inp", sch)
     assert _kinds(r) == ["parameter"], r.summary()
     m = r.mismatches[0]
-    assert "length_um = 500.0" in m.detail and "600.0" in m.detail
+    assert "length_um = 500.0" in m.detail and "600.0" in m.detail and m.detail.startswith("pm_ref ")  # row B runs east to west: the westmost PM is pm_ref
     assert _near(m.location, where["xy"], 50.0), (m, where)
 
 
