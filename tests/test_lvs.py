@@ -224,3 +224,22 @@ def test_cli_contract(chips, tmp_path):
     (tmp_path / "bad.yaml").write_text("devices: {a: {kind: x}}\noptical_links: [[a, b]]\nnets: []\n")
     with pytest.raises(LvsInputError, match="optical link"):
         run_lvs(gds, "inp", tmp_path / "bad.yaml")
+
+
+def test_terminal_without_route_or_pad_is_a_floating_port(chips, tmp_path):
+    gds, sch = _client(chips)
+    where = {}
+
+    def fn(ly, top):
+        route = next(i for i in _insts(top, "route_cell_") if i.bbox().width() == 10_000 and i.bbox().height() > 200_000)
+        rb = route.bbox()
+        pad = next(i for i in _insts(top, "inp_pad_dc") if i.bbox().overlaps(rb.enlarged(1, 1)))
+        pb = pad.bbox()
+        dev_end = rb.bottom if abs(pb.center().y - rb.top) < abs(pb.center().y - rb.bottom) else rb.top
+        where["xy"] = (rb.center().x / 1000, dev_end / 1000)
+        route.delete()
+        pad.delete()
+
+    r = run_lvs(_mutate(gds, tmp_path / "m.gds", fn), "inp", sch)
+    assert _kinds(r) == ["floating_port"], r.summary()
+    assert _near(r.mismatches[0].location, where["xy"], 60.0), (r.mismatches[0], where)
