@@ -86,6 +86,7 @@ class Noise(_M):
     raman_coefficient_per_km_nm: float = Field(ge=0, le=1e-6)
     filter_bandwidth_nm: float = Field(gt=0, le=10)
     duty_in_gate: float = Field(ge=0, le=1)
+    simultaneous_channels: bool
 
 
 class Phase(_M):
@@ -116,7 +117,6 @@ class Protocol(_M):
 class Chips(_M):
     vacuum_ims: tuple[str, ...]
     voa_range_db: float = Field(ge=0, le=100)
-    laser_output_dbm: float = Field(ge=-40, le=30)
     monte_carlo_pairs: int = Field(ge=1, le=100000)
     wafers: int = Field(ge=1, le=1000)
     seed: int = Field(ge=0)
@@ -211,11 +211,14 @@ def misalignment(phase: Phase, optics: Optics, intensity_mismatch_db=None) -> tu
 
 
 def noise_per_gate(net: NetworkFile, distance_km: float, channels: int) -> dict[str, float]:
-    """Noise counts per detector gate from the other ``channels - 1`` channels' classical light."""
+    """Noise counts per detector gate from classical reference light at other wavelengths: the other
+    ``channels - 1`` channels when they run simultaneously, else only the pair's own reference at the
+    pump line (dual-wavelength phase tracking, seed network)."""
     n = net.noise
     lam = 1550e-9
     e_ph = H_J_S * C_M_S / lam
-    p_other_w = 1e-3 * 10 ** (n.reference_power_dbm_per_channel / 10) * max(channels - 1, 0)
+    lit = max(channels - 1, 0) if n.simultaneous_channels else 1
+    p_other_w = 1e-3 * 10 ** (n.reference_power_dbm_per_channel / 10) * lit
     alpha = fibre_loss_db_per_km(net) * np.log(10) / 10         # 1/km
     arm = distance_km / 2
     l_eff = -np.expm1(-alpha * arm) / alpha                       # km

@@ -20,11 +20,12 @@ import numpy as np
 
 
 def plob_bound(eta) -> np.ndarray:
-    """``-log2(1 - eta)`` (bits per channel use); exact, accurate for tiny ``eta`` (log1p)."""
+    """``-log2(1 - eta)`` (bits per channel use), accurate for tiny ``eta`` (log1p)."""
     eta = np.asarray(eta, dtype=float)
-    if np.any((eta < 0) | (eta >= 1)):
-        raise ValueError(f"eta={eta}: a transmittance must be in [0, 1)")
-    return -np.log1p(-eta) / np.log(2.0)
+    if np.any((eta < 0) | (eta > 1)):
+        raise ValueError(f"eta={eta}: a transmittance must be in [0, 1]")
+    with np.errstate(divide="ignore"):
+        return -np.log1p(-eta) / np.log(2.0)        # +inf at eta = 1 (no loss: no bound)
 
 
 def fibre_transmittance(distance_km, loss_db_per_km: float) -> np.ndarray:
