@@ -1,0 +1,99 @@
+"""TF-QKD network model: PLOB, SNS/PM-QKD physics limits, decoy tightening, published points, CLI contract."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from weiming.cli import app
+from weiming.sims.network import pm, sns
+from weiming.sims.network.common import one_click
+from weiming.sims.network.optimise import optimise
+from weiming.sims.network.plob import plob_absolute, plob_bound, plob_conditional
+
+
+# ------------------------------------------------------------------ PLOB
+def test_plob_exact():
+    """Pirandola et al., Nat. Commun. 8, 15043 (2017): -log2(1 - eta). Exact values (rel 1e-12)."""
+    assert plob_bound(0.5) == pytest.approx(1.0, rel=1e-12)
+    assert plob_bound(0.75) == pytest.approx(2.0, rel=1e-12)
+    # small eta: -log2(1-eta) = eta/ln2 (1 + eta/2 + ...), 1e-9 relative accuracy through log1p
+    eta = 1e-10
+    assert plob_bound(eta) == pytest.approx(eta / np.log(2) * (1 + eta / 2), rel=1e-12)
+    # absolute: fibre only over the whole length; 370 km at 0.2 dB/km = 74 dB
+    assert plob_absolute(370, 0.2) == pytest.approx(-np.log2(1 - 10 ** -7.4), rel=1e-12)
+    # conditional: detector efficiency counted as loss
+    assert plob_conditional(370, 0.2, 0.6) == pytest.approx(-np.log2(1 - 0.6 * 10 ** -7.4), rel=1e-12)
+    with pytest.raises(ValueError):
+        plob_bound(1.5)
+
+
+# ------------------------------------------------------------- click model
+def test_one_click_limits():
+    """The phase-averaged click model reduces to the single-party and both-send forms of notes B2."""
+    pd, m = 1e-6, 0.3
+    single = 2 * (1 - pd) * np.exp(-m / 2) * (1 - (1 - pd) * np.exp(-m / 2))
+    assert one_click(m, 0.0, pd) == pytest.approx(single, rel=1e-12)
+    assert one_click(0.0, 0.0, pd) == pytest.approx(2 * pd * (1 - pd), rel=1e-12)
+    # both send: brute-force average over the relative phase (rel 1e-9)
+    phi = np.linspace(0, 2 * np.pi, 20001)[:-1]
+    ml, mr = m * (1 + np.cos(phi)), m * (1 - np.cos(phi))
+    brute = np.mean((1 - pd) * (np.exp(-ml) + np.exp(-mr)) - 2 * (1 - pd) ** 2 * np.exp(-ml - mr))
+    assert one_click(m, m, pd) == pytest.approx(brute, rel=1e-9)
+
+
+# ---------------------------------------------------------- sqrt(eta) scaling
+def test_sns_sqrt_eta_scaling():
+    """At long distance the optimised SNS rate scales as sqrt(eta_total) = eta_arm: slope of log R vs the
+    per-arm loss (in the same log units) is -1 within 2 %, i.e. -1/2 against the total loss. No dark counts
+    or misalignment so the asymptotic slope is reached (Lucamarini et al., Nature 557, 400 (2018))."""
+    loss_db = np.array([30.0, 35.0])   # per-arm loss
+    eta = 10 ** (-loss_db / 10)
+    _, res = optimise("sns_infinite", {"eta": eta, "pd": 0.0, "e_d": 0.0, "f_ec": 1.0})
+    slope_total = np.diff(np.log10(res["rate"]))[0] / np.diff(2 * loss_db / 10)[0]
+    assert slope_total == pytest.approx(-0.5, rel=0.02)
+
+
+def test_pm_sqrt_eta_scaling():
+    loss_db = np.array([30.0, 35.0])
+    _, res = optimise("pm", {"eta": 10 ** (-loss_db / 10), "pd": 0.0, "e_d": 0.0, "f_ec": 1.0},
+                      extra={"slices": 16})
+    slope_total = np.diff(np.log10(res["rate"]))[0] / np.diff(2 * loss_db / 10)[0]
+    assert slope_total == pytest.approx(-0.5, rel=0.02)
+
+
+# --------------------------------------------------------- decoy tightening
+def test_sns_decoy_bounds_tighten_to_infinite_decoy():
+    """As mu1, mu2 -> 0 the three-intensity bounds approach the exact single-photon yield and phase error
+    (the decoy-state limit, Yu et al. Sci. Rep. 9, 3080 (2019)); the gap shrinks monotonically."""
+    eta, pd, ed, m = 1e-3, 1e-7, 0.03, 16
+    s1, e1 = sns.single_photon_exact(eta, pd, ed, m)
+    gaps = []
+    for mu1 in (0.2, 0.05, 0.01, 0.002):
+        x = sns.x_window(eta, pd, ed, mu1, 2 * mu1, 0.0, m)
+        s1_l, e1_u = sns.decoy_bounds(x["s_mu1"], x["s_mu2"], x["s00"], x["t_x"], mu1, 2 * mu1)
+        assert s1_l <= s1 * (1 + 1e-9) and e1_u >= e1 * (1 - 1e-6)   # valid bounds
+        gaps.append((s1 - s1_l) / s1 + (e1_u - e1) / e1)
+    assert all(a > b for a, b in zip(gaps, gaps[1:]))
+    assert gaps[-1] < 0.01                                           # within 1 % at mu1 = 0.002
+
+
+def test_finite_key_below_asymptotic_and_converges():
+    """Finite-key rates lie below the asymptotic ones and approach them as the block grows."""
+    kw = dict(eta=10 ** -3.5, pd=1e-8, e_d=0.03, f_ec=1.16, mu_z=0.4, eps=0.05, mu1=0.05, mu2=0.2, slices=16)
+    r_inf = sns.rate_three_intensity(**kw)["rate"]
+    r = [sns.rate_three_intensity(**kw, pulses=n, p_z=0.9)["rate"] for n in (1e11, 1e13, 1e16)]
+    assert r[0] < r[1] < r[2] < r_inf
+    assert r[2] > 0.8 * r_inf
+
+
+def test_aopp_helps_at_large_eps():
+    """AOPP lowers the bit-flip error of SNS so a larger sending probability pays (Xu et al. PRA 101, 042330)."""
+    kw = dict(eta=10 ** -3.5, pd=1e-8, e_d=0.03, f_ec=1.16, mu_z=0.4, eps=0.2, slices=16)
+    plain = sns.rate_infinite_decoy(**kw)
+    aopp = sns.rate_infinite_decoy(**kw, aopp=True)
+    assert aopp["qber_z_after"] < plain["qber_z"]
+    assert aopp["rate"] > plain["rate"]
