@@ -97,3 +97,73 @@ def test_aopp_helps_at_large_eps():
     aopp = sns.rate_infinite_decoy(**kw, aopp=True)
     assert aopp["qber_z_after"] < plain["qber_z"]
     assert aopp["rate"] > plain["rate"]
+
+
+# ------------------------------------------------------------ published claims
+def test_pm_qkd_exceeds_linear_bound_with_ma_zeng_zhou_parameters():
+    """Ma, Zeng, Zhou, PRX 8, 031043 (2018), abstract: with practical parameters the PM-QKD key rate "can
+    even exceed the transmission probability eta between two communication parties". Parameter set of
+    their simulation table as recorded in the reference notes B3 (p_d = 8e-8, eta_d = 14.5 %, e_d = 1.5 %,
+    f = 1.15, 0.2 dB/km, M = 16; marked UNVERIFIED there: the table itself could not be read).
+    This checks the published claim, not a digitised curve point."""
+    dist = np.arange(200.0, 451.0, 25.0)
+    eta_arm = 0.145 * 10 ** (-0.2 * dist / 20)
+    _, res = optimise("pm", {"eta": eta_arm, "pd": 8e-8, "e_d": 0.015, "f_ec": 1.15}, extra={"slices": 16})
+    eta_fibre = 10 ** (-0.2 * dist / 10)
+    assert np.max(res["rate"] / eta_fibre) > 1.0
+    # and the rate falls to zero beyond some distance (dark counts), before 450 km
+    assert res["rate"][-1] == 0.0
+
+
+# ------------------------------------------------------------------- CLI
+runner = CliRunner()
+IDEAL = ["network", "--protocol", "sns", "--asymptotic", "--eta-d", "0.6", "--pd", "1e-8", "--ed", "0.03",
+         "--loss-db-km", "0.2", "--distance-km", "370", "--json"]
+
+
+def test_cli_ideal_json_contract():
+    r = runner.invoke(app, IDEAL)
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    for k in ("protocol", "distance_km", "plob_absolute", "plob_conditional", "pairs", "networking_capability_km",
+              "key_rate_yield", "curve"):
+        assert k in d
+    p = d["pairs"][0]
+    for k in ("channel", "clients", "key_rate_per_pulse", "ratio_to_plob", "qber_x", "qber_z"):
+        assert k in p
+    assert p["key_rate_per_pulse"] > d["plob_absolute"]                 # SNS beats PLOB at 370 km here
+    assert p["ratio_to_plob"] == pytest.approx(p["key_rate_per_pulse"] / d["plob_absolute"], rel=1e-4)
+    assert {"distance_km", "key_rate_per_pulse"} <= set(d["curve"][0])
+
+
+@pytest.mark.parametrize("args,word", [
+    (["--eta-d", "1.5"], "--eta-d"),
+    (["--pd", "-1"], "--pd"),
+    (["--ed", "0.7"], "--ed"),
+    (["--loss-db-km", "0"], "--loss-db-km"),
+    (["--distance-km", "-5"], "--distance-km"),
+    (["--protocol", "bb84"], "--protocol"),
+])
+def test_cli_bad_input_exit_2(args, word):
+    base = list(IDEAL)
+    for i in range(0, len(args), 2):
+        if args[i] in base:
+            base[base.index(args[i]) + 1] = args[i + 1]
+        else:
+            base += args[i:i + 2]
+    r = runner.invoke(app, base)
+    assert r.exit_code == 2
+    assert word in r.output and "Traceback" not in r.output
+    assert len(r.output.strip().splitlines()) == 1
+
+
+def test_cli_missing_link_option_names_it():
+    r = runner.invoke(app, ["network", "--eta-d", "0.5", "--json"])
+    assert r.exit_code == 2 and "--pd" in r.output
+
+
+def test_bad_network_file_names_key(tmp_path):
+    f = tmp_path / "net.yaml"
+    f.write_text("detector: {efficiency: 2.0}\n")
+    r = runner.invoke(app, ["network", "--network", str(f), "--json"])
+    assert r.exit_code == 2 and "network.detector.efficiency" in r.output

@@ -30,7 +30,7 @@ class Param:
 #: optima published for these protocols: mu_z ~ 0.2-0.6, eps ~ 0.01-0.3, mu1 ~ 0.05-0.2).
 SPACES: dict[str, dict[str, Param]] = {
     "sns_infinite": {"mu_z": Param(0.02, 1.5, 14), "eps": Param(0.002, 0.5, 14)},
-    "sns_three": {"mu_z": Param(0.02, 1.5, 12), "eps": Param(0.002, 0.5, 12), "mu1": Param(0.005, 0.4, 6)},
+    "sns_three": {"mu_z": Param(0.02, 1.5, 12), "eps": Param(0.002, 0.5, 12), "mu1": Param(1e-4, 0.4, 8)},
     "sns_three_finite": {"mu_z": Param(0.02, 1.5, 10), "eps": Param(0.002, 0.5, 10), "mu1": Param(0.005, 0.4, 5),
                          "p_z": Param(0.3, 0.97, 5)},
     "pm": {"mu": Param(1e-3, 2.0, 40)},
