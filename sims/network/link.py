@@ -49,6 +49,8 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from weiming.circuits.design import _merge  # the one recursive YAML merge (design files merge the same way)
+
 H_J_S = 6.62607015e-34   # exact (SI)
 C_M_S = 299_792_458.0    # exact (SI)
 DEFAULT_NETWORK = Path(__file__).with_name("default_network.yaml")
@@ -131,13 +133,6 @@ class NetworkFile(_M):
     protocol: Protocol
     chips: Chips
     curve_km: tuple[float, float, int]
-
-
-def _merge(base: dict, over: dict) -> dict:
-    out = dict(base)
-    for k, v in over.items():
-        out[k] = _merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
-    return out
 
 
 def _read(path: Path) -> dict:
