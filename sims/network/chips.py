@@ -25,6 +25,9 @@ How each metric enters the link (physics in :mod:`.link`, :mod:`.sns`):
   intensity mismatch that lowers the interference visibility;
 - VOA range -> design value from the network file (the yield model has no
   parametric VOA metric, only defects);
+- a modulator whose Vpi exceeds the RF driver's swing (the yield model's ``vpi_v`` specs) cannot
+  reach its off state or full phase range: that client is counted dead (Vpi spread within the swing is
+  calibrated out per chip by the drive amplitude);
 - a killed device, a laser that does not lock, or a comb line below
   ``spec.comb.min_channel_line_power_dbm`` -> that client sends nothing (rate 0).
 """
@@ -48,6 +51,7 @@ class ClientChips:
     il_db: np.ndarray          # (dies,) total IM + PM insertion loss
     alive: np.ndarray          # (dies,) no killed device
     laser_in_range: np.ndarray  # (dies,) Bragg detuning within the tuning spec
+    vpi_ok: np.ndarray         # (dies,) every IM/PM Vpi within the RF driver's swing (yield-model vpi specs)
     wafer: np.ndarray          # (dies,) wafer index
     notes: list[str] = field(default_factory=list)
 
@@ -73,10 +77,20 @@ def sample_client_chips(config=None, wafers: int = 4, seed: int = 1) -> ClientCh
         il = il + sim.metrics["pm"]["insertion_loss_db"].reshape(n, -1).sum(axis=1)
     alive = np.logical_and.reduce([~k.reshape(n, -1).any(axis=1) for k in killed.values()])
     laser = dp["dbr_laser"].reshape(n, -1).all(axis=1) | killed["dbr_laser"].reshape(n, -1).any(axis=1)
+    vpi_ok = np.ones(n, dtype=bool)
+    for sp in specs:
+        if sp.metric == "vpi_v" and sp.name in sim.spec_pass:
+            vpi_ok &= sim.spec_pass[sp.name].reshape(n, -1).all(axis=1)
     wafer = np.repeat(np.arange(sim.ps.shape[0]), n // sim.ps.shape[0])
     notes = [f"client dies from the yield Monte Carlo: {int(wafers)} wafers x {n // int(wafers)} sites, seed {seed}, "
              f"D0 calibrated to 117/120 ({d0:.3g} /cm2)"]
-    return ClientChips(er, il, alive, laser, wafer, notes)
+    return ClientChips(er, il, alive, laser, vpi_ok, wafer, notes)
+
+
+def working(chips: ClientChips) -> np.ndarray:
+    """Dies a wafer-level test would pass: no killed device, laser within its tuning range, Vpi within the
+    driver's swing (everything testable before assembly; ER and IL still vary among them)."""
+    return chips.alive & chips.laser_in_range & chips.vpi_ok
 
 
 def vacuum_er_db(chips: ClientChips, vacuum_ims: tuple[str, ...]) -> np.ndarray:

@@ -75,7 +75,8 @@ def _pair_links(net, chips: ch.ClientChips, a: np.ndarray, b: np.ndarray, alive_
     leak = np.maximum(10 ** (-er[a] / 10), 10 ** (-er[b] / 10))
     mismatch = np.maximum(np.abs(chips.il_db[a] - chips.il_db[b]) - net.chips.voa_range_db, 0.0) \
         + net.optics.intensity_setting_accuracy_db
-    alive = chips.alive[a] & chips.alive[b] & chips.laser_in_range[a] & chips.laser_in_range[b] & alive_extra
+    ok = ch.working(chips)
+    alive = ok[a] & ok[b] & alive_extra
     return leak, mismatch, alive, er
 
 
@@ -118,12 +119,20 @@ def evaluate_network(config=None, network=None, *, distance_km: float | None = N
         sum(lk.noise_per_gate(net, dist, n_ch).values())  # noqa: E731
     eta_d = net.detector.efficiency
 
-    # --- one network realisation: first 2 N dies of wafer 0, in order
+    # --- one network realisation: 2 N dies of wafer 0 (known-good or as diced)
     n_dies = 2 * n_ch
-    if chips.alive.size < n_dies:
-        raise lk.NetworkError(f"the client wafer has {chips.alive.size} dies, fewer than {n_dies} clients")
-    a, b = np.arange(0, n_dies, 2), np.arange(1, n_dies, 2)
     chan_ok = np.array([ch_ok[k] for k in range(1, n_ch + 1)])
+    dies = {"as_diced": np.flatnonzero(chips.wafer == 0)[:n_dies],
+            "known_good": np.flatnonzero((chips.wafer == 0) & ch.working(chips))[:n_dies]}
+    for sel, d in dies.items():
+        if d.size < n_dies:
+            raise lk.NetworkError(f"chips.selection={sel}: wafer 0 has {d.size} such client dies, fewer than "
+                                  f"{n_dies} clients")
+    other = "as_diced" if net.chips.selection == "known_good" else "known_good"
+    sel_dies = dies[net.chips.selection]
+    a, b = sel_dies[0::2], sel_dies[1::2]
+    notes.append(f"network realisation: chips.selection={net.chips.selection}: client dies "
+                 f"{[int(x) for x in sel_dies]} of wafer 0 (site order)")
     leak, mism, alive, er = _pair_links(net, chips, a, b, chan_ok)
     e_d, parts = lk.misalignment(net.phase, net.optics, mism)
     params, res = rates(setup, L, eta_d, pd_fn(L), e_d, leak)
@@ -142,6 +151,7 @@ def evaluate_network(config=None, network=None, *, distance_km: float | None = N
                                 "insertion_loss_db": [_r(chips.il_db[a[i]], 4), _r(chips.il_db[b[i]], 4)],
                                 "intensity_mismatch_db": _r(mism[i], 4), "leak": _r(leak[i]),
                                 "devices_alive": [bool(chips.alive[a[i]]), bool(chips.alive[b[i]])],
+                                "vpi_within_driver": [bool(chips.vpi_ok[a[i]]), bool(chips.vpi_ok[b[i]])],
                                 "laser_in_tuning_range": [bool(chips.laser_in_range[a[i]]),
                                                           bool(chips.laser_in_range[b[i]])],
                                 "laser_locks": (None if lasers is None else
@@ -156,6 +166,11 @@ def evaluate_network(config=None, network=None, *, distance_km: float | None = N
     capability = len(ids) * float(lmax.min()) / 2
     working = lmax[alive]
     capability_working = (2 * working.size * float(working.min()) / 2) if working.size else 0.0
+    # the other die selection, for comparison (capability only)
+    oa, ob = dies[other][0::2], dies[other][1::2]
+    o_leak, o_mism, o_alive, _ = _pair_links(net, chips, oa, ob, chan_ok)
+    o_ed, _ = lk.misalignment(net.phase, net.optics, o_mism)
+    o_lmax = max_distance_beating_plob(setup, eta_d, pd_fn, o_ed, o_leak) * o_alive
 
     # --- key-rate yield over Monte Carlo chip pairs
     rng = np.random.default_rng(net.chips.seed + 1)
@@ -168,6 +183,8 @@ def evaluate_network(config=None, network=None, *, distance_km: float | None = N
     y_rate = np.where(y_alive, rates(setup, L, eta_d, pd_fn(L), y_ed, y_leak)[1]["rate"], 0.0)
     n_ok = int((y_rate > pa).sum())
     lo_ci, hi_ci = wilson(n_ok, k)
+    good = ch.working(chips)[da] & ch.working(chips)[db]
+    n_good, n_good_ok = int(good.sum()), int(((y_rate > pa) & good).sum())
 
     lo, hi, npts = net.curve_km
     dist = np.linspace(lo, hi, int(npts))
@@ -181,6 +198,10 @@ def evaluate_network(config=None, network=None, *, distance_km: float | None = N
             "key_rate_yield": {"value": _r(n_ok / k), "ci95": [_r(lo_ci), _r(hi_ci)], "samples": k,
                                "definition": "fraction of Monte Carlo chip pairs whose key rate beats the absolute "
                                              "PLOB bound at distance_km; Wilson 95 % interval"},
+            "key_rate_yield_known_good": {"value": _r(n_good_ok / n_good) if n_good else None,
+                                          "ci95": [_r(v) for v in wilson(n_good_ok, n_good)], "samples": n_good,
+                                          "definition": "the same among the sampled pairs whose two dies pass the "
+                                                        "wafer-level test (chips.selection=known_good)"},
             "curve": _curve_json(dist, worst),
             "curves": {"distance_km": [_r(x) for x in dist],
                        "pairs": [[_r(x) for x in c] for c in curves],
@@ -188,6 +209,8 @@ def evaluate_network(config=None, network=None, *, distance_km: float | None = N
                        "plob_conditional": [_r(x) for x in plob_conditional(dist, setup.loss_db_per_km, eta_d)]},
             "max_distance_beating_plob_km": [_r(x, 5) for x in lmax],
             "networking_capability_working_pairs_km": _r(capability_working),
+            "die_selection": net.chips.selection,
+            f"networking_capability_km_{other}": _r(len(ids) * float(o_lmax.min()) / 2),
             "misalignment_sources": {kk: _r(np.mean(v)) for kk, v in parts.items()},
             "noise_per_gate_at_distance": {**{kk: _r(v) for kk, v in lk.noise_per_gate(net, L, n_ch).items()},
                                            "dark": _r(net.detector.dark_count_rate_hz * net.detector.gate_ns * 1e-9)},
@@ -214,6 +237,8 @@ def _limits(setup, net, chips, a, b, L, eta_d, pd, e_d, leak, mism, alive, chan_
                 why.append(f"{who}: a device is killed by a defect (yield model)")
             if not chips.laser_in_range[d]:
                 why.append(f"{who}: DBR Bragg detuning outside the laser's tuning range (yield model)")
+            if not chips.vpi_ok[d]:
+                why.append(f"{who}: a modulator's Vpi exceeds the RF driver swing (yield model)")
             if not locks[who]:
                 why.append(f"{who}: laser does not lock (build manifest)")
         if line_dbm[i + 1] < min_dbm:

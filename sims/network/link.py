@@ -117,6 +117,7 @@ class Protocol(_M):
 
 
 class Chips(_M):
+    selection: Literal["known_good", "as_diced"]
     vacuum_ims: tuple[str, ...]
     voa_range_db: float = Field(ge=0, le=100)
     monte_carlo_pairs: int = Field(ge=1, le=100000)

@@ -34,7 +34,8 @@ def run(ctx: Context) -> dict[str, Any]:
     ctx.add_artifact("network", png)
     return {k: res[k] for k in ("protocol", "distance_km", "plob_absolute", "plob_conditional", "pairs",
                                 "networking_capability_km", "networking_capability_working_pairs_km",
-                                "key_rate_yield", "notes", "spec", "passed")}
+                                "key_rate_yield", "key_rate_yield_known_good", "die_selection", "notes", "spec",
+                                "passed")}
 
 
 def report(ctx: Context, fig: dict[str, Any]) -> str:
@@ -55,7 +56,10 @@ def report(ctx: Context, fig: dict[str, Any]) -> str:
              "(absolute)</th><th>QBER_X</th><th>beats PLOB</th><th>limited by</th></tr>" + "".join(rows)
              + "</table>",
              f"<p>Key-rate yield: {y.get('value')} (95 % interval {y.get('ci95')}, {y.get('samples')} Monte Carlo "
-             f"chip pairs). Networking capability: {fig.get('networking_capability_km')} km (spec >= "
+             f"chip pairs; among pairs of dies passing the wafer-level test: "
+             f"{(fig.get('key_rate_yield_known_good') or {}).get('value')}). "
+             f"Networking capability ({e(str(fig.get('die_selection')))} dies): "
+             f"{fig.get('networking_capability_km')} km (spec >= "
              f"{spec.get('networking_capability_km_min')} km); over the working pairs only: "
              f"{fig.get('networking_capability_working_pairs_km')} km.</p>",
              "<ul>" + "".join(f"<li>{e(n)}</li>" for n in fig.get("notes", [])) + "</ul>"]
