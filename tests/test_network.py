@@ -167,3 +167,46 @@ def test_bad_network_file_names_key(tmp_path):
     f.write_text("detector: {efficiency: 2.0}\n")
     r = runner.invoke(app, ["network", "--network", str(f), "--json"])
     assert r.exit_code == 2 and "network.detector.efficiency" in r.output
+
+
+# ------------------------------------------------------------ link model
+def _net(**over):
+    from weiming.sims.network.link import load_network
+
+    return load_network(overrides=over)
+
+
+def test_misalignment_from_sources():
+    """e_d = (1 - prod V_i)/2; each factor against its definition (tolerances: quadrature 1e-6)."""
+    from weiming.sims.network.link import misalignment
+
+    zero = {"phase": {"drift_rate_rad_per_s": 0.0, "relative_linewidth_hz": 0.0, "reference_residual_rad": 0.0},
+            "optics": {"polarisation_mismatch_deg": 0.0, "intensity_setting_accuracy_db": 0.0}}
+    net = _net(**zero)
+    e, parts = misalignment(net.phase, net.optics)
+    assert e == pytest.approx(0.0, abs=1e-15)
+    # orthogonal polarisations: no interference, e_d = 1/2
+    net = _net(phase=zero["phase"], optics={"polarisation_mismatch_deg": 90.0, "intensity_setting_accuracy_db": 0.0})
+    assert misalignment(net.phase, net.optics)[0] == pytest.approx(0.5, abs=1e-12)
+    # linear drift over a tracking period: <cos> over delta uniform in [0, rT], brute force
+    net = _net(phase={**zero["phase"], "drift_rate_rad_per_s": 5000.0, "tracking_period_s": 1e-4},
+               optics=zero["optics"])
+    delta = np.linspace(0, 0.5, 200001)
+    assert misalignment(net.phase, net.optics)[0] == pytest.approx((1 - np.mean(np.cos(delta))) / 2, rel=1e-5)
+    # Wiener laser phase noise: <exp(-pi dnu t)> over t in [0, T]
+    net = _net(phase={**zero["phase"], "relative_linewidth_hz": 1000.0, "tracking_period_s": 1e-4},
+               optics=zero["optics"])
+    t = np.linspace(0, 1e-4, 200001)
+    assert misalignment(net.phase, net.optics)[0] == pytest.approx((1 - np.mean(np.exp(-np.pi * 1000 * t))) / 2,
+                                                                   rel=1e-5)
+
+
+def test_noise_counts_scale_with_overlap_and_channels():
+    from weiming.sims.network.link import noise_per_gate
+
+    base = noise_per_gate(_net(), 370.0, 10)
+    double = noise_per_gate(_net(noise={"duty_in_gate": 2e-6}), 370.0, 10)
+    assert double["raman"] == pytest.approx(2 * base["raman"], rel=1e-12)
+    sim = noise_per_gate(_net(noise={"simultaneous_channels": True}), 370.0, 10)
+    assert sim["wdm_crosstalk"] == pytest.approx(9 * base["wdm_crosstalk"], rel=1e-12)
+    assert noise_per_gate(_net(noise={"duty_in_gate": 0.0}), 370.0, 10)["raman"] == 0.0
