@@ -39,6 +39,7 @@ def baseline(dist, finite):
 
         def neg(x):
             mu_z, eps, mu1, p_z = np.exp(x)
+            mu1 = max(mu1, 0.01)                      # the same practical floor as the grid
             kw = dict(EXTRA, p_z=min(p_z, 0.99)) if finite else {"slices": 16}
             with np.errstate(all="ignore"):
                 r = sns.rate_three_intensity(eta, mu_z=mu_z, eps=eps, mu1=mu1, mu2=4 * mu1, **LINK, **kw)["rate"]
