@@ -2,10 +2,10 @@
 
 Every link quantity is an array with one entry per case (distance or chip
 pair); the free parameters (intensities, probabilities) get a log-spaced grid
-evaluated for all cases at once, then four refinements on a finer grid around
-each case's own optimum (three points per parameter, step halved each time). Grid search is robust here: the rate is smooth but
-clipped at zero and often flat far from the optimum, where gradient methods
-stall.
+evaluated for all cases at once, then four refinements around each case's own
+optimum (three points per parameter, step halved each time). Grid search is
+robust here: the rate is smooth but clipped at zero and often flat far from the
+optimum, where gradient methods stall.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ where the sender sent exactly one photon. The key rate (reference notes B2):
 
     R = 2 eps (1 - eps) mu_z exp(-mu_z) s1 [1 - H(e1_ph)] - f S_Z H(E_Z)
 
+Asymptotic rates take the basis-sifting factor ``p_z^2 -> 1`` (infinitely long
+keys); the finite-key rate keeps ``p_z`` as a parameter to optimise.
+
 Variants (all vectorised; arrays broadcast, e.g. distance x parameter grid):
 
 - :func:`rate_infinite_decoy`: ``s1`` and ``e1_ph`` exact (infinitely many decoys);
