@@ -43,3 +43,32 @@ def test_manifest_laser_that_does_not_lock_kills_its_pair(default_net, tmp_path)
     assert p2["key_rate_per_pulse"] == 0.0 and "C02B" in p2["limited_by"] and "lock" in p2["limited_by"]
     assert not any("NOT evaluated" in n for n in r["notes"])
     assert r["networking_capability_km"] == 0.0
+
+
+def test_cli_default_design_json_and_png(tmp_path):
+    """``weiming network --json`` on the default design: the contract keys, every pair at the spec distance."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from weiming.cli import app
+
+    png = tmp_path / "rate.png"
+    r = CliRunner().invoke(app, ["network", "--quick", "--json", "--png", str(png)])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert {"protocol", "distance_km", "plob_absolute", "plob_conditional", "pairs", "networking_capability_km",
+            "key_rate_yield", "curve"} <= set(d)
+    assert set(d["key_rate_yield"]) >= {"value", "ci95"}
+    assert all(len(p["clients"]) == 2 and p["channel"] for p in d["pairs"])
+    assert png.stat().st_size > 1000
+
+
+def test_cli_pm_finite_key_is_bad_input():
+    from typer.testing import CliRunner
+
+    from weiming.cli import app
+
+    r = CliRunner().invoke(app, ["network", "--protocol", "pm", "--finite-key", "--eta-d", "0.5", "--pd", "1e-8",
+                                 "--ed", "0.01", "--loss-db-km", "0.2", "--distance-km", "100"])
+    assert r.exit_code == 2 and "--finite-key" in r.output

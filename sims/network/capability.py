@@ -78,15 +78,21 @@ def beats_plob(setup: RateSetup, distance_km, eta_d, pd, e_d, leak=0.0) -> np.nd
     return r > plob_absolute(distance_km, setup.loss_db_per_km)
 
 
-def max_distance_beating_plob(setup: RateSetup, eta_d, pd_fn, e_d, leak, lo=1.0, hi=1500.0, coarse=31,
-                              iters=7) -> np.ndarray:
+def max_distance_beating_plob(setup: RateSetup, eta_d, pd_fn, e_d, leak, lo=1.0, hi=1500.0, coarse=16,
+                              iters=8) -> np.ndarray:
     """Largest distance (km) at which each case beats the absolute PLOB bound (0 if never): a coarse scan
     for the last distance that beats it, then bisection on the bracket. ``pd_fn(distance)`` gives the
     noise-click probability (noise depends on distance)."""
     e_d, leak = np.atleast_1d(e_d), np.broadcast_to(leak, np.shape(np.atleast_1d(e_d)))
     eta_d = np.broadcast_to(eta_d, e_d.shape)
     grid = np.linspace(lo, hi, coarse)
-    ok = np.stack([beats_plob(setup, np.full(e_d.shape, L), eta_d, pd_fn(L), e_d, leak) for L in grid], axis=-1)
+    # every case x coarse distance in one optimisation (cases flattened)
+    shape = (e_d.size, coarse)
+    dd = np.broadcast_to(grid, shape)
+    pdd = np.broadcast_to(np.array([pd_fn(L) for L in grid]), shape)
+    ok = beats_plob(setup, dd.ravel(), np.broadcast_to(eta_d.reshape(-1, 1), shape).ravel(), pdd.ravel(),
+                    np.broadcast_to(e_d.reshape(-1, 1), shape).ravel(),
+                    np.broadcast_to(np.asarray(leak).reshape(-1, 1), shape).ravel()).reshape(shape)
     any_ok = ok.any(axis=-1)
     last = np.where(any_ok, coarse - 1 - np.argmax(ok[..., ::-1], axis=-1), 0)
     a = grid[last]

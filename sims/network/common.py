@@ -42,7 +42,7 @@ def slice_average(fn, slices: int):
     half = np.pi / slices
     d = half * _GL_X
     vals = fn(d)
-    return np.tensordot(vals, _GL_W / 2, axes=([-1], [0]))
+    return vals @ (_GL_W / 2)
 
 
 def matched_clicks(m, pd, e_d, slices: int):

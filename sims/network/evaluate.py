@@ -188,9 +188,13 @@ def evaluate_network(config=None, network=None, *, distance_km: float | None = N
 
     lo, hi, npts = net.curve_km
     dist = np.linspace(lo, hi, int(npts))
-    curves = [_curve(setup, dist, eta_d, pd_fn, e_d if np.ndim(e_d) == 0 else e_d[i], leak[i]) * alive[i]
-              for i in range(n_ch)]
-    worst = np.min(curves, axis=0)
+    # every pair x distance in one optimisation (cases flattened)
+    pd_d = np.array([pd_fn(x) for x in dist])
+    grid = np.broadcast_arrays(dist[None, :], pd_d[None, :], np.broadcast_to(e_d, (n_ch,))[:, None],
+                               leak[:, None])
+    flat = rates(setup, grid[0].ravel(), eta_d, grid[1].ravel(), grid[2].ravel(), grid[3].ravel())[1]["rate"]
+    curves = flat.reshape(n_ch, dist.size) * alive[:, None]
+    worst = curves.min(axis=0)
     passed = bool(all(p["beats_plob"] for p in pairs) or not spec.beat_plob) and \
         capability >= spec.networking_capability_km_min
     return {"protocol": setup.protocol, "distance_km": _r(L), "plob_absolute": _r(pa), "plob_conditional": _r(pc),
