@@ -16,14 +16,21 @@ from weiming.tapeout.runner import Context
 
 
 def run(ctx: Context) -> dict[str, Any]:
-    from weiming.sims.cache import atomic_write_text
-    from weiming.sims.network.evaluate import evaluate_network
-    from weiming.sims.network.plot import plot_curves
-
+    """Evaluate the network (cached on the design, the manifest's laser entries, quick flag and code)."""
     import json
 
+    from weiming.sims.cache import atomic_write_text, cached
+    from weiming.sims.network.chips import read_manifest_lasers
+    from weiming.sims.network.evaluate import evaluate_network
+    from weiming.sims.network.plot import plot_curves
+    from weiming.tapeout.keys import code_digest, file_digest
+
     manifest = ctx.out / "manifest.json"
-    res = evaluate_network(ctx.config, manifest=manifest if manifest.is_file() else None, quick=ctx.quick)
+    manifest = manifest if manifest.is_file() else None
+    key = {"cfg": file_digest(ctx.config), "lasers": read_manifest_lasers(manifest), "quick": ctx.quick,
+           "code": code_digest()}
+    res = cached("tapeout-network", key,
+                 lambda: evaluate_network(ctx.config, manifest=manifest, quick=ctx.quick))
     out = ctx.out / "network"
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / "network.json", json.dumps(res, indent=2) + "\n")
