@@ -69,5 +69,10 @@ def report(ctx: Context, fig: dict[str, Any]) -> str:
              f"{fig.get('networking_capability_km')} km (spec >= "
              f"{spec.get('networking_capability_km_min')} km); over the working pairs only: "
              f"{fig.get('networking_capability_working_pairs_km')} km.</p>",
+             "<p>Seed network for comparison (doi 10.1038/s41586-026-10152-z): every pair above the repeaterless "
+             "bound at 370 km by 51.5-251.4 % (ratio 1.515-3.514; which PLOB definition is not recorded), "
+             "networking capability 3,700 km. Its fibre loss, detectors, repetition rate and block size were not "
+             "retrieved; this model's values for them are assumptions (sims/network/default_network.yaml, "
+             "docs/network.md sensitivity table).</p>",
              "<ul>" + "".join(f"<li>{e(n)}</li>" for n in fig.get("notes", [])) + "</ul>"]
     return "\n".join(parts)
