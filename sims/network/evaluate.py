@@ -72,7 +72,7 @@ def _model_json(setup: RateSetup) -> dict:
 def _pair_links(net, chips: ch.ClientChips, a: np.ndarray, b: np.ndarray, alive_extra: np.ndarray):
     """Per-pair (leak, intensity mismatch dB, alive) from the two clients' dies ``a``, ``b``."""
     er = ch.vacuum_er_db(chips, net.chips.vacuum_ims)
-    leak = np.maximum(10 ** (-er[a] / 10), 10 ** (-er[b] / 10))
+    leak = np.maximum(10 ** (-er[a] / 10), 10 ** (-er[b] / 10))   # one leak per pair: the worse client (conservative)
     mismatch = np.maximum(np.abs(chips.il_db[a] - chips.il_db[b]) - net.chips.voa_range_db, 0.0) \
         + net.optics.intensity_setting_accuracy_db
     ok = ch.working(chips)
