@@ -119,9 +119,13 @@ def comb_line_powers(design) -> tuple[dict[int, float], str]:
     bus, source = None, "design value network.comb_line_power_dbm (assumption; comb model not available)"
     try:
         from weiming.sims.comb import channel_bus_powers_w  # issue 13/15: the comb model
-
-        bus = channel_bus_powers_w(design)
-        source = "comb model (weiming.sims.comb.channel_bus_powers_w)"
     except ImportError:
-        pass
+        channel_bus_powers_w = None
+    if channel_bus_powers_w is not None:
+        try:
+            bus = channel_bus_powers_w(design)
+            source = "comb model (weiming.sims.comb.channel_bus_powers_w)"
+        except Exception as exc:  # noqa: BLE001 - say why the design value stands in, never hide it
+            source = (f"design value network.comb_line_power_dbm (assumption): the comb model failed: "
+                      f"{type(exc).__name__}: {exc}")
     return {ch: comb_line_power_w(design, ch, bus) for ch in range(1, design.network.channels + 1)}, source
