@@ -72,3 +72,14 @@ def test_cli_pm_finite_key_is_bad_input():
     r = CliRunner().invoke(app, ["network", "--protocol", "pm", "--finite-key", "--eta-d", "0.5", "--pd", "1e-8",
                                  "--ed", "0.01", "--loss-db-km", "0.2", "--distance-km", "100"])
     assert r.exit_code == 2 and "--finite-key" in r.output
+
+
+def test_capability_consistent_with_pairs_at_spec_distance(tmp_path):
+    """If every pair beats PLOB at L, the networking capability is at least N L / 2 -- also when the
+    PLOB-beating window is narrow (a worse phase reference: 0.5 rad residual), which a coarse distance
+    scan alone would step over."""
+    f = tmp_path / "net.yaml"
+    f.write_text("phase: {reference_residual_rad: 0.5}\n")
+    r = evaluate_network(network=f, quick=True)
+    assert all(p["beats_plob"] for p in r["pairs"])
+    assert r["networking_capability_km"] >= 2 * len(r["pairs"]) * r["distance_km"] / 2

@@ -78,30 +78,41 @@ def beats_plob(setup: RateSetup, distance_km, eta_d, pd, e_d, leak=0.0) -> np.nd
     return r > plob_absolute(distance_km, setup.loss_db_per_km)
 
 
-def max_distance_beating_plob(setup: RateSetup, eta_d, pd_fn, e_d, leak, lo=1.0, hi=1500.0, coarse=16,
-                              iters=8) -> np.ndarray:
-    """Largest distance (km) at which each case beats the absolute PLOB bound (0 if never): a coarse scan
-    for the last distance that beats it, then bisection on the bracket. ``pd_fn(distance)`` gives the
-    noise-click probability (noise depends on distance)."""
+def max_distance_beating_plob(setup: RateSetup, eta_d, pd_fn, e_d, leak, anchor_km: float | None = None,
+                              lo=1.0, hi=1500.0, coarse=31, iters=8) -> np.ndarray:
+    """Largest distance (km) at which each case beats the absolute PLOB bound (0 if never found).
+
+    The distances where a rate beats PLOB form one interval (the ratio grows as eta^-1/2 until noise
+    clicks cut the rate off), so: scan a coarse grid -- plus ``anchor_km`` (the spec distance), so a narrow
+    window around it is never stepped over -- for the last distance that beats PLOB, then bisect between
+    it and the next grid point. ``pd_fn(distance)`` gives the noise-click probability."""
     e_d, leak = np.atleast_1d(e_d), np.broadcast_to(leak, np.shape(np.atleast_1d(e_d)))
     eta_d = np.broadcast_to(eta_d, e_d.shape)
     grid = np.linspace(lo, hi, coarse)
+    if anchor_km is not None:
+        grid = np.unique(np.append(grid, float(anchor_km)))
+    n = grid.size
     # every case x coarse distance in one optimisation (cases flattened)
-    shape = (e_d.size, coarse)
-    dd = np.broadcast_to(grid, shape)
-    pdd = np.broadcast_to(np.array([pd_fn(L) for L in grid]), shape)
-    ok = beats_plob(setup, dd.ravel(), np.broadcast_to(eta_d.reshape(-1, 1), shape).ravel(), pdd.ravel(),
-                    np.broadcast_to(e_d.reshape(-1, 1), shape).ravel(),
-                    np.broadcast_to(np.asarray(leak).reshape(-1, 1), shape).ravel()).reshape(shape)
+    shape = (e_d.size, n)
+    col = lambda x: np.broadcast_to(np.asarray(x).reshape(-1, 1), shape).ravel()  # noqa: E731
+    ok = beats_plob(setup, np.broadcast_to(grid, shape).ravel(), col(eta_d),
+                    np.broadcast_to(np.array([pd_fn(L) for L in grid]), shape).ravel(), col(e_d),
+                    col(leak)).reshape(shape)
     any_ok = ok.any(axis=-1)
-    last = np.where(any_ok, coarse - 1 - np.argmax(ok[..., ::-1], axis=-1), 0)
+    last = np.where(any_ok, n - 1 - np.argmax(ok[..., ::-1], axis=-1), 0)
     a = grid[last]
-    b = np.where(last < coarse - 1, grid[np.minimum(last + 1, coarse - 1)], hi)
+    b = np.where(last < n - 1, grid[np.minimum(last + 1, n - 1)], hi)
     for _ in range(iters):
         m = (a + b) / 2
         good = beats_plob(setup, m, eta_d, np.vectorize(pd_fn)(m), e_d, leak)
         a, b = np.where(good, m, a), np.where(good, b, m)
     return np.where(any_ok, a, 0.0)
+
+
+def common_distance_ok(setup: RateSetup, distance_km: float, eta_d, pd, e_d, leak) -> bool:
+    """Whether every case beats PLOB at ``distance_km`` (checks that the cases' intervals overlap there)."""
+    return bool(np.all(beats_plob(setup, np.full(np.shape(np.atleast_1d(e_d)), distance_km), eta_d, pd, e_d,
+                                  leak)))
 
 
 def plob_pair(setup: RateSetup, distance_km, eta_d) -> tuple[float, float]:

@@ -14,8 +14,8 @@ import numpy as np
 
 from weiming.sims.network import chips as ch
 from weiming.sims.network import link as lk
-from weiming.sims.network.capability import (RateSetup, max_distance_beating_plob, plob_pair, rates,
-                                             setup_from_network)
+from weiming.sims.network.capability import (RateSetup, common_distance_ok, max_distance_beating_plob, plob_pair,
+                                             rates, setup_from_network)
 from weiming.sims.network.plob import plob_absolute, plob_conditional
 
 
@@ -162,15 +162,18 @@ def evaluate_network(config=None, network=None, *, distance_km: float | None = N
                       "limited_by": limits[i]})
 
     # --- networking capability of the realisation
-    lmax = max_distance_beating_plob(setup, eta_d, pd_fn, e_d, leak) * alive
-    capability = len(ids) * float(lmax.min()) / 2
+    lmax = max_distance_beating_plob(setup, eta_d, pd_fn, e_d, leak, anchor_km=L) * alive
+    l_all = float(lmax.min())
+    if l_all > 0 and not common_distance_ok(setup, l_all, eta_d, pd_fn(l_all), e_d, leak):
+        l_all = 0.0          # the pairs' PLOB-beating intervals do not overlap
+    capability = len(ids) * l_all / 2
     working = lmax[alive]
     capability_working = (2 * working.size * float(working.min()) / 2) if working.size else 0.0
     # the other die selection, for comparison (capability only)
     oa, ob = dies[other][0::2], dies[other][1::2]
     o_leak, o_mism, o_alive, _ = _pair_links(net, chips, oa, ob, chan_ok)
     o_ed, _ = lk.misalignment(net.phase, net.optics, o_mism)
-    o_lmax = max_distance_beating_plob(setup, eta_d, pd_fn, o_ed, o_leak) * o_alive
+    o_lmax = max_distance_beating_plob(setup, eta_d, pd_fn, o_ed, o_leak, anchor_km=L) * o_alive
 
     # --- key-rate yield over Monte Carlo chip pairs
     rng = np.random.default_rng(net.chips.seed + 1)
