@@ -210,3 +210,20 @@ def test_noise_counts_scale_with_overlap_and_channels():
     sim = noise_per_gate(_net(noise={"simultaneous_channels": True}), 370.0, 10)
     assert sim["wdm_crosstalk"] == pytest.approx(9 * base["wdm_crosstalk"], rel=1e-12)
     assert noise_per_gate(_net(noise={"duty_in_gate": 0.0}), 370.0, 10)["raman"] == 0.0
+
+
+def test_locking_phase_variance_against_numerical_integral():
+    """dnu/(2 f_L): the Wiener phase-noise PSD dnu/(pi f^2) through a first-order loop's error response
+    f^2/(f^2 + f_L^2), integrated numerically over f in [0, inf) (scipy quad; rel 1e-6)."""
+    from scipy.integrate import quad
+
+    from weiming.sims.network.link import locking_phase_variance
+
+    dnu, f_l = 2e6, 1.5e9
+    def integrand(f):                                           # rad^2 per Hz
+        return dnu / (np.pi * f ** 2) * f ** 2 / (f ** 2 + f_l ** 2)
+
+    # integrate in units of f_L (f = f_L x) so quad sees an O(1) scale
+    num = quad(lambda x: integrand(f_l * x) * f_l, 1e-12, np.inf, epsrel=1e-10)[0]
+    assert locking_phase_variance(2 * f_l / 1e9, dnu) == pytest.approx(num, rel=1e-6)
+    assert np.isinf(locking_phase_variance(0.0, dnu))

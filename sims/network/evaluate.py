@@ -134,7 +134,12 @@ def evaluate_network(config=None, network=None, *, distance_km: float | None = N
     notes.append(f"network realisation: chips.selection={net.chips.selection}: client dies "
                  f"{[int(x) for x in sel_dies]} of wafer 0 (site order)")
     leak, mism, alive, er = _pair_links(net, chips, a, b, chan_ok)
-    e_d, parts = lk.misalignment(net.phase, net.optics, mism)
+    lock_var = None
+    if lasers is not None:                      # per-client locking range from the built chips
+        rng_ghz = np.array([float(lasers.get(i, {}).get("lock_range_ghz", 0.0)) for i in ids])
+        var = lk.locking_phase_variance(rng_ghz, net.phase.free_running_linewidth_hz)
+        lock_var = var[0::2] + var[1::2]
+    e_d, parts = lk.misalignment(net.phase, net.optics, mism, lock_var)
     params, res = rates(setup, L, eta_d, pd_fn(L), e_d, leak)
     rate = np.where(alive, res["rate"], 0.0)
     pa, pc = plob_pair(setup, L, eta_d)
@@ -172,7 +177,7 @@ def evaluate_network(config=None, network=None, *, distance_km: float | None = N
     # the other die selection, for comparison (capability only)
     oa, ob = dies[other][0::2], dies[other][1::2]
     o_leak, o_mism, o_alive, _ = _pair_links(net, chips, oa, ob, chan_ok)
-    o_ed, _ = lk.misalignment(net.phase, net.optics, o_mism)
+    o_ed, _ = lk.misalignment(net.phase, net.optics, o_mism, lock_var)
     o_lmax = max_distance_beating_plob(setup, eta_d, pd_fn, o_ed, o_leak, anchor_km=L) * o_alive
 
     # --- key-rate yield over Monte Carlo chip pairs
@@ -182,7 +187,7 @@ def evaluate_network(config=None, network=None, *, distance_km: float | None = N
     db = rng.integers(0, chips.alive.size, k)
     chan = np.arange(k) % n_ch
     y_leak, y_mism, y_alive, _ = _pair_links(net, chips, da, db, chan_ok[chan])
-    y_ed, _ = lk.misalignment(net.phase, net.optics, y_mism)
+    y_ed, _ = lk.misalignment(net.phase, net.optics, y_mism, None if lock_var is None else lock_var[chan])
     y_rate = np.where(y_alive, rates(setup, L, eta_d, pd_fn(L), y_ed, y_leak)[1]["rate"], 0.0)
     n_ok = int((y_rate > pa).sum())
     lo_ci, hi_ci = wilson(n_ok, k)

@@ -21,7 +21,9 @@ interference at the server, a product of independent factors:
 - **intensity mismatch** between the two clients' pulses (power ratio ``r``):
   ``2 sqrt(r)/(1 + r)`` (two-beam interference visibility);
 - **polarisation** mismatch by angle ``theta`` at the beam splitter: the
-  interfering projection ``cos theta``.
+  interfering projection ``cos theta``;
+- **injection-locking residual** (when the build manifest gives each laser's
+  locking range): :func:`locking_phase_variance`, ``exp(-sigma^2/2)``.
 
 The modulators' finite extinction ratio does not enter ``e_d``: it makes the
 "vacuum" (not-sending and vacuum-decoy) states weak coherent states of
@@ -96,6 +98,7 @@ class Phase(_M):
     tracking_period_s: float = Field(gt=0, le=10)
     relative_linewidth_hz: float = Field(ge=0, le=1e9)
     reference_residual_rad: float = Field(ge=0, le=3.2)
+    free_running_linewidth_hz: float = Field(ge=0, le=1e10)
     slices: int = Field(ge=2, le=1024)
 
 
@@ -183,8 +186,21 @@ def fibre_loss_db_per_km(net: NetworkFile) -> float:
 
 
 # ---------------------------------------------------------------- physics
-def visibility_factors(phase: Phase, optics: Optics, intensity_mismatch_db=None) -> dict[str, np.ndarray]:
-    """Fringe-visibility factor of each misalignment source (see the module docstring)."""
+def locking_phase_variance(lock_range_ghz, free_running_linewidth_hz: float) -> np.ndarray:
+    """Residual phase variance (rad^2) of an injection-locked laser against its master.
+
+    The locked phase follows the master like a first-order loop whose bandwidth is the locking half-range
+    ``f_L`` (assumption: the Adler locking bandwidth); the free-running laser's Wiener phase noise
+    (one-sided PSD ``dnu / (pi f^2)``, Lorentzian linewidth ``dnu``) filtered by the loop's error
+    response ``f^2 / (f^2 + f_L^2)`` integrates to ``dnu / (2 f_L)``."""
+    f_l = np.asarray(lock_range_ghz, dtype=float) * 1e9 / 2
+    return np.where(f_l > 0, free_running_linewidth_hz / (2 * np.maximum(f_l, 1e-30)), np.inf)
+
+
+def visibility_factors(phase: Phase, optics: Optics, intensity_mismatch_db=None,
+                       locking_phase_var=None) -> dict[str, np.ndarray]:
+    """Fringe-visibility factor of each misalignment source (see the module docstring); with
+    ``locking_phase_var`` (rad^2, both lasers of the pair) also the injection-locking residual."""
     a = phase.drift_rate_rad_per_s * phase.tracking_period_s
     drift = np.sinc(a / np.pi)                      # numpy sinc(x) = sin(pi x)/(pi x)
     b = np.pi * phase.relative_linewidth_hz * phase.tracking_period_s
@@ -194,14 +210,18 @@ def visibility_factors(phase: Phase, optics: Optics, intensity_mismatch_db=None)
     mm = optics.intensity_setting_accuracy_db if intensity_mismatch_db is None else intensity_mismatch_db
     r = 10 ** (np.asarray(mm, dtype=float) / 10)
     inten = 2 * np.sqrt(r) / (1 + r)
-    return {"fibre_phase_drift": np.asarray(drift), "laser_phase_noise": np.asarray(laser),
-            "phase_reference_residual": np.asarray(ref), "intensity_mismatch": inten,
-            "polarisation": np.asarray(pol)}
+    out = {"fibre_phase_drift": np.asarray(drift), "laser_phase_noise": np.asarray(laser),
+           "phase_reference_residual": np.asarray(ref), "intensity_mismatch": inten,
+           "polarisation": np.asarray(pol)}
+    if locking_phase_var is not None:
+        out["injection_locking_residual"] = np.exp(-np.asarray(locking_phase_var, dtype=float) / 2)
+    return out
 
 
-def misalignment(phase: Phase, optics: Optics, intensity_mismatch_db=None) -> tuple[np.ndarray, dict]:
+def misalignment(phase: Phase, optics: Optics, intensity_mismatch_db=None,
+                 locking_phase_var=None) -> tuple[np.ndarray, dict]:
     """Total X-basis misalignment error ``e_d = (1 - prod V_i)/2`` and each source's own ``(1 - V_i)/2``."""
-    f = visibility_factors(phase, optics, intensity_mismatch_db)
+    f = visibility_factors(phase, optics, intensity_mismatch_db, locking_phase_var)
     v = np.prod(np.broadcast_arrays(*f.values()), axis=0)
     return (1 - v) / 2, {k: (1 - x) / 2 for k, x in f.items()}
 
