@@ -23,6 +23,8 @@ How each metric enters the link (physics in :mod:`.link`, :mod:`.sns`):
 - IM + PM insertion loss -> each client's output power; the VOA equalises the
   two clients of a pair within its range; what it cannot equalise is an
   intensity mismatch that lowers the interference visibility;
+- laser locking range (manifest, when present) -> residual phase noise of the locked laser
+  (:func:`weiming.sims.network.link.locking_phase_variance`) -> visibility;
 - VOA range -> design value from the network file (the yield model has no
   parametric VOA metric, only defects);
 - a modulator whose Vpi exceeds the RF driver's swing (the yield model's ``vpi_v`` specs) cannot
