@@ -19,7 +19,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-COMMAND_MODULES = ("pdk", "drc", "lvs", "cells", "build", "modes", "fdtd", "ring", "yield_", "sweep", "tapeout")
+COMMAND_MODULES = ("pdk", "drc", "lvs", "cells", "build", "modes", "fdtd", "ring", "yield_", "sweep", "tapeout",
+                   "network")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"weiming.commands.{_name}").register(app)
