@@ -107,8 +107,10 @@ def connectivity(pdk: str) -> dict:
         get_tech(pdk)
     except UnknownPdkError as e:
         raise LvsInputError(str(e)) from None
+    import importlib
+
     family = _BUILDERS[pdk][0]
-    path = Path(__file__).parent / family / "tech.yaml"
+    path = importlib.import_module(f"weiming.pdk.{family}").TECH_YAML
     data = yaml.safe_load(path.read_text(encoding="utf-8")).get("connectivity")
     if not data:
         raise LvsInputError(f"PDK {pdk} declares no connectivity section in {path.name}: LVS needs it")

@@ -51,11 +51,12 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from weiming.resources import data_path
 from weiming.circuits.design import _merge  # the one recursive YAML merge (design files merge the same way)
 
 H_J_S = 6.62607015e-34   # exact (SI)
 C_M_S = 299_792_458.0    # exact (SI)
-DEFAULT_NETWORK = Path(__file__).with_name("default_network.yaml")
+DEFAULT_NETWORK = data_path("weiming.sims.network", "default_network.yaml")
 
 
 class NetworkError(ValueError):
