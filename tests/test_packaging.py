@@ -73,7 +73,9 @@ def _data_path_calls() -> list[tuple[str, str, str]]:
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("dist")
-    r = subprocess.run([sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", str(out), str(ROOT)],
+    # No --wheel/--sdist: build makes the sdist, then the wheel FROM the sdist (in a temporary
+    # folder), so the wheel also proves the sdist complete and nothing is written into the checkout.
+    r = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     return {"wheel": next(out.glob("*.whl")), "sdist": next(out.glob("*.tar.gz"))}

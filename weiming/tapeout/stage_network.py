@@ -73,6 +73,6 @@ def report(ctx: Context, fig: dict[str, Any]) -> str:
              "bound at 370 km by 51.5-251.4 % (ratio 1.515-3.514; which PLOB definition is not recorded), "
              "networking capability 3,700 km. Its fibre loss, detectors, repetition rate and block size were not "
              "retrieved; this model's values for them are assumptions (sims/network/default_network.yaml, "
-             "docs/network.md sensitivity table).</p>",
+             "docs/models/network.md sensitivity table).</p>",
              "<ul>" + "".join(f"<li>{e(n)}</li>" for n in fig.get("notes", [])) + "</ul>"]
     return "\n".join(parts)
