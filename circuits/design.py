@@ -25,7 +25,9 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-DEFAULT_PATH = Path(__file__).with_name("default.yaml")
+from weiming.resources import data_path
+
+DEFAULT_PATH = data_path("weiming.circuits", "default.yaml")
 
 Um = Annotated[float, Field(gt=0, lt=100_000)]
 Size = tuple[Um, Um]

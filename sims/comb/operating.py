@@ -162,9 +162,21 @@ def channel_bus_powers_w(design, **overrides) -> dict[int, float]:
 
     Pass it as ``bus_powers_w`` to :func:`weiming.circuits.network.comb_line_power_w`.
     ``overrides``: ``pump_mw``, ``detuning_mhz``, ``feedback_phase``, ``modes`` as in :func:`simulate`.
+    Cached on disk (:func:`weiming.sims.cache.cached`) on the validated design, the
+    overrides and the source of the comb, ring and mode-solver models (deterministic runs).
     """
-    res = simulate(design, **overrides)
-    return {c["channel"]: c["power_w"] for c in res.channels}
+    from weiming.circuits.design import design_hash
+    from weiming.fileio import source_digest
+    from weiming.sims.cache import cached
+
+    key = {"design": design_hash(design), "overrides": {k: overrides[k] for k in sorted(overrides)},
+           "code": source_digest(("weiming.sims", "weiming.circuits"))}
+
+    def compute():
+        res = simulate(design, **overrides)
+        return {str(c["channel"]): c["power_w"] for c in res.channels}
+
+    return {int(k): float(v) for k, v in cached("comb_channel_bus_powers", key, compute).items()}
 
 
 def normalised_run(*, f2: float, zeta: float, dispersion: str, modes: int, seed_state: str = "hss-upper",

@@ -88,6 +88,8 @@ def _sections(ctx: Context, res: dict[str, dict[str, Any]]) -> list[tuple[str, s
             "<p>The default prediction is a calibration of the process model to the published 117 of 120 "
             "working modulators, not an independent prediction.</p>")
     secs.append(("Yield", frag, ctx.artifacts_png("yield")))
+    secs += [(st.title, st.report(ctx, res[st.name]), ctx.artifacts_png(st.name))
+             for st in STAGES if st.report is not None and res.get(st.name)]
     return secs
 
 

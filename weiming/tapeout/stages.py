@@ -15,7 +15,7 @@ import numpy as np
 
 from weiming.sims.cache import atomic_write_text, cached
 from weiming.tapeout.keys import code_digest, file_digest
-from weiming.tapeout import stage_comb
+from weiming.tapeout import stage_comb, stage_network
 from weiming.tapeout.runner import Context, Stage
 
 #: Seed-network figures the report checks against (doi 10.1038/s41586-026-10152-z,
@@ -204,4 +204,5 @@ STAGES = [
     Stage("comb", "Kerr comb at the operating point (LLE + SIL)", stage_comb.run, stage_comb.report),
     Stage("inp_models", "InP MMI and DBR models", stage_inp_models),
     Stage("yield", "Wafer-level yield Monte Carlo with calibration", stage_yield),
+    Stage("network", "TF-QKD key rates per channel pair vs PLOB, capability, key-rate yield", stage_network.run, stage_network.report),
 ]
