@@ -68,6 +68,7 @@ def test_default_design_is_a_dark_pulse_comb_with_power_on_every_channel():
     for k in ("regime", "fsr_hz", "d2_hz", "kappa_hz", "pump_w", "conversion_efficiency", "lines", "channels", "sil"):
         assert k in out
     assert out["regime"] == "dark_pulse" and out["state"]["stable"] is True
+    assert out["seed"] == "sil" and "SIL" in out["seeding"] and out["sil"]["locked"] is True
     assert out["d2_hz"] < 0 and out["fsr_hz"] == pytest.approx(30.03e9, rel=1e-3)
     assert set(out["sil"]) >= {"locked", "detuning_hz"} and isinstance(out["sil"]["locked"], bool)
     floor = load_design().spec.comb.min_channel_line_power_dbm

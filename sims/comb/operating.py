@@ -38,6 +38,15 @@ class CombInputError(ValueError):
     """Bad operating-point input; the message names the parameter, the value and the rule."""
 
 
+SEEDING = {
+    "sil": "SIL: the comb forms from free-running turn-on of the self-injection-locked DFB (backscatter "
+           "feedback locks the laser and pins the switching waves); no avoided mode crossing",
+    "domain": "given state: a lower-state domain on the upper CW branch (fixed pump, no SIL, no AMX)",
+    "amx": "AMX: local Dint shift at the crossing mode, detuning swept in from the blue side (no SIL)",
+    "noise": "noise on the CW state, detuning swept in from the blue side (no SIL, no AMX)",
+}
+
+
 @dataclass
 class CombResult:
     ring: RingModel
@@ -67,7 +76,7 @@ class CombResult:
                 "lines": [{"mu": int(self.mu[i]), "freq_hz": r.f0_hz + int(self.mu[i]) * r.fsr_hz,
                            "power_w": float(self.line_w[i])} for i in order],
                 "channels": self.channels, "sil": self.sil,
-                "seed": self.seed, "f2": self.f2, "zeta": self.zeta,
+                "seed": self.seed, "seeding": SEEDING[self.seed], "f2": self.f2, "zeta": self.zeta,
                 "detuning_hz": r.detuning_hz(self.zeta), "p_th_w": r.p_th_w,
                 "qi": r.qi, "qc": r.qc, "kappa0_hz": r.kappa0 / (2 * math.pi),
                 "kappa_ex_hz": r.kappa_ex / (2 * math.pi), "g0_hz": r.g0 / (2 * math.pi),

@@ -64,7 +64,7 @@ def comb_cmd(
     if as_json:
         print_json(out)
     else:
-        typer.echo(f"regime: {out['regime']} (seed {out['seed']}, stable {out['state']['stable']})")
+        typer.echo(f"regime: {out['regime']} (stable {out['state']['stable']}); seeding: {out['seeding']}")
         typer.echo(f"pump {out['pump_w'] * 1e3:.2f} mW (f^2 {out['f2']:.3g}), detuning {out['detuning_hz'] / 1e6:.2f} MHz "
                    f"(zeta {out['zeta']:.3g}), kappa/2pi {out['kappa_hz'] / 1e6:.2f} MHz, "
                    f"efficiency {100 * out['conversion_efficiency']:.2f} %")

@@ -62,7 +62,7 @@ def run(ctx: Context) -> dict[str, Any]:
     return {"regime": r["regime"], "regime_required": spec.regime, "stable": r["state"]["stable"],
             "pump_mw": r["pump_w"] * 1e3, "f2": r["f2"], "zeta": r["zeta"], "detuning_mhz": r["detuning_hz"] / 1e6,
             "kappa_mhz": r["kappa_hz"] / 1e6, "qi": r["qi"], "qc": r["qc"], "p_th_mw": r["p_th_w"] * 1e3,
-            "conversion_efficiency": r["conversion_efficiency"], "seed": r["seed"],
+            "conversion_efficiency": r["conversion_efficiency"], "seed": r["seed"], "seeding": r["seeding"],
             "channel_power_dbm": ch_dbm, "worst_channel_dbm": worst,
             "min_channel_line_power_dbm": spec.min_channel_line_power_dbm, "sil": r["sil"],
             "sil_map": r["sil_map"], "sil_map_points_reaching_regime": len(reached),
@@ -81,7 +81,7 @@ def report(ctx: Context, fig: dict[str, Any]) -> str:
     return (f"<p>Operating point: pump {fig['pump_mw']:.1f} mW (f<sup>2</sup> = {fig['f2']:.3g}, "
             f"P<sub>th</sub> = {fig['p_th_mw']:.1f} mW), detuning {fig['detuning_mhz']:.1f} MHz "
             f"(&zeta; = {fig['zeta']:.3g}), &kappa;/2&pi; = {fig['kappa_mhz']:.1f} MHz, Q<sub>i</sub> = "
-            f"{fig['qi'] / 1e6:.1f} M, Q<sub>c</sub> = {fig['qc'] / 1e6:.1f} M; seed: {e(fig['seed'])}.</p>"
+            f"{fig['qi'] / 1e6:.1f} M, Q<sub>c</sub> = {fig['qc'] / 1e6:.1f} M. Seeding: {e(fig['seeding'])}.</p>"
             f"<p>State: <b>{e(fig['regime'])}</b> (required {e(fig['regime_required'])}, linearly stable: "
             f"{fig['stable']}); conversion efficiency {100 * fig['conversion_efficiency']:.1f} %; worst channel "
             f"{fig['worst_channel_dbm']:.1f} dBm (spec &ge; {fig['min_channel_line_power_dbm']} dBm).</p>"
