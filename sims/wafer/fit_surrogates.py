@@ -181,7 +181,35 @@ def fit(name: str, solver: str = "eim", n_train: int | None = None, n_test: int 
             "model": "quadratic in x_i = deviation_i / sigma_i",
             "inputs": [{"name": i, "scale": s, "source": model.params[i].source} for i, s in zip(inputs, scales)],
             "n_train": n_train, "train_box_sigma": 4.0, "n_test": n_test, "test_box_sigma": 3.0, "seed": seed,
-            "outputs": outputs}
+            "provenance": provenance(pdk, solver), "outputs": outputs}
+
+
+def provenance(pdk: str, solver: str) -> dict:
+    """Which solver, version and resolution produced a surrogate (checked by the drift test)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out: dict = {"solver": solver}
+    try:
+        out["weiming"] = version("weiming")
+    except PackageNotFoundError:
+        out["weiming"] = "unknown"
+    if solver == "mpb":
+        import meep
+
+        from weiming.sims.modes import ALGO_VERSION, default_numerics
+
+        out.update({"meep": meep.__version__, "modes_algo_version": ALGO_VERSION,
+                    "resolution_px_per_um": default_numerics(pdk).resolution})
+    else:
+        out.update({"module": "weiming.sims.wafer.slab (effective index method)", "resolution": "analytic"})
+    return out
+
+
+def solve_at(name: str, solver: str, deviations: dict) -> dict:
+    """The solver's outputs of surrogate ``name`` at ``deviations`` (for drift tests)."""
+    _, _, builders, _ = SURROGATES[name]
+    inputs, f = builders[solver]()
+    return f({k: float(deviations.get(k, 0.0)) for k in inputs})
 
 
 def validate_vs_mpb(name: str, path: Path | None = None) -> dict:
