@@ -173,9 +173,9 @@ def _design_from_circuits(path: str | Path | dict | None, process: dict, manifes
                 "source": "design spec: spec.laser.bragg_detuning_ghz_max as half the locking range, laser drawn on its line"}
         mlaser = _manifest_laser(manifest)
         if mlaser:
-            lock.update({k: float(mlaser[k]) for k in ("bragg_detuning_ghz", "lock_range_ghz") if k in mlaser})
+            lock.update({k: float(mlaser[k]) for k in ("bragg_detuning_ghz", "lock_range_ghz", "tuning_range_ghz") if k in mlaser})
             lock["source"] = "build manifest: laser model (bragg_detuning_ghz, lock_range_ghz)"
-        laser["lock"] = lock
+        laser["lock"] = {**(laser.get("lock") or {}), **lock}
     facts = {
         "comb": {"center_nm": n.center_wavelength_nm, "fsr_ghz": n.fsr_ghz, "channels": n.channels,
                  "line_index": [n.first_line + i * n.line_step for i in range(n.channels)]},

@@ -95,29 +95,35 @@ def _loss_db_per_m(pdk: str, xs: str | None = None) -> float:
     return float(v[xs] if isinstance(v, dict) else v)
 
 
-def mmi_table(cell: str, width_um: float, half_range_um: float, n: int = 9) -> dict[str, np.ndarray]:
-    """MPA of the InP MMI ``cell`` drawn at ``width_um``, at widths ``width_um + [-h, h]`` (drawn length held):
-    {"dw": width deviations, "k": top-output share, "excess_db": excess loss}, cached on disk."""
+def mmi_point(cell: str, width_um: float, dw_um: float) -> tuple[float, float]:
+    """(top-output share, excess loss dB) of the InP MMI ``cell`` drawn at ``width_um`` and made
+    ``dw_um`` wider (drawn length held), by guided-mode propagation analysis; cached on disk per point."""
     from weiming.sims.cache import cached
 
-    dws = np.linspace(-half_range_um, half_range_um, n)
-
-    def solve() -> dict:
+    def solve() -> list:
         from weiming.sims import mmi_mpa
 
-        rows = [mmi_mpa.split_cell("inp", cell, width_um=width_um + float(dw), wavelength_um=1.54978,
-                                   settings={"width": width_um}) for dw in dws]
-        return {"k": [r.p_out[0] / sum(r.p_out) for r in rows], "excess_db": [r.excess_loss_db for r in rows]}
+        r = mmi_mpa.split_cell("inp", cell, width_um=width_um + dw_um, wavelength_um=1.54978,
+                               settings={"width": width_um})
+        return [r.p_out[0] / sum(r.p_out), r.excess_loss_db]
 
-    key = {"cell": cell, "width_um": round(float(width_um), 6), "dw": [round(float(d), 6) for d in dws], "v": 1}
-    t = cached("wafer_mmi_mpa", key, solve)
-    return {"dw": dws, "k": np.asarray(t["k"]), "excess_db": np.asarray(t["excess_db"])}
+    key = {"cell": cell, "width_um": round(float(width_um), 6), "dw": round(float(dw_um), 6), "v": 1}
+    k, x = cached("wafer_mmi_mpa", key, solve)
+    return float(k), float(x)
+
+
+def mmi_table(cell: str, width_um: float, sigma_um: float, lo_um: float, hi_um: float) -> dict[str, np.ndarray]:
+    """MPA points at width deviations on the grid ``k sigma`` covering [lo, hi] (shared between calls)."""
+    ks = np.arange(int(np.floor(lo_um / sigma_um)), int(np.ceil(hi_um / sigma_um)) + 1)
+    dws = ks * sigma_um
+    pts = np.array([mmi_point(cell, width_um, float(dw)) for dw in dws])
+    return {"dw": dws, "k": pts[:, 0], "excess_db": pts[:, 1]}
 
 
 def _mmi(ps: ProcessSample, key: str, n: int, cell: str, w0_um: float, offset_um: float = 0.0):
     """(top-output share, excess loss dB) of the MMI at every device, interpolated in the MPA table."""
     sig = ps.model.params["width_bias_um"].sigma
-    t = mmi_table(cell, w0_um, 5 * sig + abs(offset_um))
+    t = mmi_table(cell, w0_um, sig, offset_um - 5 * sig, offset_um + 5 * sig)
     dw = np.clip(offset_um + ps.at_devices("width_bias_um", key, n), t["dw"][0], t["dw"][-1])
     return np.interp(dw, t["dw"], t["k"]), np.interp(dw, t["dw"], t["excess_db"])
 
@@ -142,18 +148,22 @@ def modulator_pm(ps: ProcessSample, dev: dict, ctx: dict, n: int) -> dict[str, n
     return {"vpi_v": vpi, "insertion_loss_db": loss * dev["length_um"] * 1e-6}
 
 
-def laser_lock_inputs(dev: dict) -> tuple[float, float, float]:
-    """(design detuning GHz, locking range GHz, lock margin) of the client laser.
+def laser_lock_inputs(dev: dict) -> tuple[float, float, float, float]:
+    """(design detuning GHz, locking range GHz, lock margin, tuning range GHz) of the client laser.
 
     From the design's laser model when the design has one (``dev["lock"]``,
     filled from the build manifest's ``laser: {bragg_detuning_ghz,
     lock_range_ghz}``); else the design spec's tolerance
     ``spec.laser.bragg_detuning_ghz_max`` stands for half the locking range
     with zero design detuning (the laser is drawn on its comb line).
+
+    The tuning range (Bragg-section current and chip temperature, +-) is
+    what the laser can be pulled by before locking; from the manifest when
+    given, else ``design_default.yaml`` (assumption).
     """
     lock = dev.get("lock") or {}
     return (float(lock.get("bragg_detuning_ghz", 0.0)), float(lock["lock_range_ghz"]),
-            float(lock.get("lock_margin", 0.0)))
+            float(lock.get("lock_margin", 0.0)), float(lock.get("tuning_range_ghz", 0.0)))
 
 
 def dbr_laser(ps: ProcessSample, dev: dict, ctx: dict, n: int) -> dict[str, np.ndarray]:
@@ -170,10 +180,12 @@ def dbr_laser(ps: ProcessSample, dev: dict, ctx: dict, n: int) -> dict[str, np.n
     period_nm = lam_nm / (2 * n0)
     dperiod = ps.at_devices("grating_period_nm", "dbr", n) + (dev.get("period_offset_nm") or 0.0)
     dlam = lam_nm * ((neff - n0) + n0 * dperiod / period_nm) / ng0
-    det0, rng_ghz, margin = laser_lock_inputs(dev)
+    det0, rng_ghz, margin, tune = laser_lock_inputs(dev)
     det = det0 - C_M_S / (lam_nm * 1e-9) ** 2 * dlam * 1e-9 / 1e9     # d nu = -c d lambda / lambda^2
     det = np.broadcast_to(det, (*ps.shape, n))
-    return {"bragg_detuning_ghz": det, "locks": (np.abs(det) <= (1 - margin) * rng_ghz / 2).astype(float)}
+    # tuned by up to +-tune towards the line, the residual must sit inside the (margined) half locking range
+    residual = np.maximum(np.abs(det) - tune, 0.0)
+    return {"bragg_detuning_ghz": det, "locks": (residual <= (1 - margin) * rng_ghz / 2).astype(float)}
 
 
 def amzi(ps: ProcessSample, dev: dict, ctx: dict, n: int) -> dict[str, np.ndarray]:
