@@ -146,7 +146,12 @@ def _design_from_circuits(path: str | Path | dict | None, process: dict, manifes
     except DesignError as e:
         raise ConfigError(f"chips_design: {e}") from None
     n, c, s = d.network, d.client, d.server
-    chips = built_chips(d)
+    from weiming.circuits.errors import BuildError
+
+    try:
+        chips = built_chips(d)
+    except BuildError as e:
+        raise ConfigError(f"chips_design: the chips do not build: {e}") from None
     lengths = {"im": c.im_length_um, "pm": c.pm_length_um, "voa": c.voa_length_um}
     devices: dict[str, dict] = {}
     for chip, pdk in (("client", "inp"), ("server", s.pdk)):
