@@ -124,8 +124,13 @@ def _mmi(ps: ProcessSample, key: str, n: int, cell: str, w0_um: float, offset_um
     """(top-output share, excess loss dB) of the MMI at every device, interpolated in the MPA table."""
     sig = ps.model.params["width_bias_um"].sigma
     t = mmi_table(cell, w0_um, sig, offset_um - 5 * sig, offset_um + 5 * sig)
-    dw = np.clip(offset_um + ps.at_devices("width_bias_um", key, n), t["dw"][0], t["dw"][-1])
-    return np.interp(dw, t["dw"], t["k"]), np.interp(dw, t["dw"], t["excess_db"])
+    # the table is on a uniform grid (k sigma): linear interpolation by index arithmetic (faster than np.interp)
+    u = (offset_um + ps.at_devices("width_bias_um", key, n) - t["dw"][0]) / sig
+    u = np.clip(u, 0.0, len(t["dw"]) - 1.000001)
+    j = u.astype(np.intp)
+    f = u - j
+    k, x = t["k"], t["excess_db"]
+    return k[j] + f * (k[j + 1] - k[j]), x[j] + f * (x[j + 1] - x[j])
 
 
 def modulator_im(ps: ProcessSample, dev: dict, ctx: dict, n: int) -> dict[str, np.ndarray]:
