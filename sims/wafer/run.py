@@ -429,6 +429,10 @@ def run_yield(config: str | Path | dict | None = None, specs: str | Path | dict 
             for a in (0.5, 1.0, 2.0, 4.0)},
         "note": "posterior-median D0 applied to a design whose killer-defect critical areas are scaled by the key",
     }
+    from weiming.sims.wafer.tail import channel_pair_failure
+
+    result["tail"] = {"channel_pair_fail": channel_pair_failure(cl, float(d0["client"]["hat"]), 200_000,
+                                                                np.random.default_rng(np.random.SeedSequence(int(seed)).spawn(4)[3]))}
     if center:
         from weiming.sims.wafer.centering import center_design
 
