@@ -24,7 +24,8 @@ def register(app: typer.Typer) -> None:
         wafers: int = typer.Option(50, "--wafers", help="Simulated wafers per chip type."),
         seed: int = typer.Option(1, "--seed", help="Random seed (same seed -> identical JSON)."),
         observed: str = typer.Option("117/120", "--observed",
-                                     help="Observed working/total modulators to calibrate D0 to ('none': no calibration)."),
+                                     help="Observed working/total modulators of one wafer for the Bayesian update of D0 "
+                                          "('none': prior only)."),
         measured: Optional[Path] = typer.Option(None, "--measured",
                                                 help="CSV (die, x, y, device, pass) of measured modulators: "
                                                      "Bayesian update from your own data instead of --observed."),
@@ -34,10 +35,9 @@ def register(app: typer.Typer) -> None:
                                                         "modulator_length_um."),
         as_json: bool = typer.Option(False, "--json", help="Print the result JSON on stdout."),
     ) -> None:
-        """Predict device, chip and wafer yield with 95 % intervals (calibrated to --observed).
-
-        The default client modulator yield is a calibration to the published
-        117/120, not an independent prediction.
+        """Predict device, chip and wafer yield: prior prediction from the process and the layout,
+        Bayesian update with --observed (default: the published 117/120) or --measured, 95 % intervals
+        over wafers; --center moves design parameters to maximise the predicted yield.
         """
         from weiming.sims.wafer.calibrate import parse_observed
         from weiming.sims.wafer.config import ConfigError
