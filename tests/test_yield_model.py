@@ -142,3 +142,23 @@ def test_importance_sampling_pair_failure_matches_closed_form():
     assert r["rel_se"] < 0.05 and 0 < r["ess"] <= 20_000
     plain = tilted_pair_failure(ok, lam, None, 20_000, np.random.default_rng(3), theta=1.0)
     assert plain["rel_se"] is None or plain["rel_se"] > 3 * r["rel_se"]
+
+
+def test_defect_multipliers_gamma_marginal_and_spatially_clustered():
+    """Copula-correlated die multipliers: marginal Gamma(alpha, 1/alpha) (mean 1, variance 1/alpha, to
+    5 s.e.), and neighbouring dies more alike than distant ones (correlation > 0.5 at one pitch vs < 0.2
+    beyond 4 correlation lengths)."""
+    from weiming.sims.wafer.process import process_model
+    from weiming.sims.wafer.run import defect_multipliers
+    from weiming.sims.wafer.sites import die_sites
+
+    m = process_model("inp")
+    lay = die_sites(76.2, (4600, 2000))
+    g = defect_multipliers(m, lay, 400, np.random.default_rng(5))
+    assert g.mean() == pytest.approx(1.0, abs=0.05) and g.var() == pytest.approx(1 / m.alpha, rel=0.15)
+    assert stats.kstest(g[:, 0], stats.gamma(m.alpha, scale=1 / m.alpha).cdf).pvalue > 1e-3
+    d = np.hypot(*(lay.xy_mm[:, None, :] - lay.xy_mm[None, :, :]).transpose(2, 0, 1))
+    i, j = np.argwhere((d > 1) & (d < 2.5))[0]
+    k, l = np.argwhere(d > 4 * m.defect_corr_length_mm)[0]
+    assert np.corrcoef(g[:, i], g[:, j])[0, 1] > 0.5
+    assert abs(np.corrcoef(g[:, k], g[:, l])[0, 1]) < 0.2

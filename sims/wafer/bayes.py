@@ -14,6 +14,10 @@ from the Monte Carlo, ``A_t`` its critical area from the layout).
   in the chip's pooled pass probability, averaged over ``g`` by generalised
   Gauss-Laguerre quadrature (exact for the Gamma mixing up to the quadrature
   order); a wafer total is the convolution over its chips.
+- Dies are independent given ``D0`` in the likelihood: the Monte Carlo also
+  correlates neighbouring dies' multipliers (Gaussian copula, defect
+  correlation length), which the likelihood neglects; that correlation
+  widens the spread of per-wafer yields that the predictions report.
 - Posterior of ``log10 D0`` on a grid (numerically exact in one dimension;
   checked against the conjugate Beta-binomial update in the tests).
 - Posterior-predictive check: the prior-predictive probability of a count at

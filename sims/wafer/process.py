@@ -56,6 +56,7 @@ class ProcessModel:
     d0_sigma_decades: float = 1.0
     lot_size: int = 25
     critical_area: dict = field(default_factory=dict)
+    defect_corr_length_mm: float = 0.0     # 0: die multipliers independent between dies
 
 
 def _lookup(tech, path: str) -> float:
@@ -108,7 +109,7 @@ def process_model(pdk: str, data: dict | None = None) -> ProcessModel:
         raise ValueError(f"process.lot_size={lot} must be >= 1")
     return ProcessModel(pdk, params, fr, float(data["field"]["corr_length_mm"]), data["field"]["kernel"],
                         d["model"], float(d["d0_per_cm2"]), float(d["alpha"]), float(d.get("d0_sigma_decades", 1.0)),
-                        lot, dict(pd.get("critical_area") or {}))
+                        lot, dict(pd.get("critical_area") or {}), float(d.get("corr_length_mm", 0.0)))
 
 
 @dataclass
@@ -173,7 +174,8 @@ def describe(model: ProcessModel) -> dict[str, Any]:
             "kernel": model.kernel,
             "lot_size": model.lot_size,
             "defects": {"model": model.defect_model, "d0_prior_median_per_cm2": model.d0_per_cm2,
-                        "d0_prior_sigma_decades": model.d0_sigma_decades, "alpha": model.alpha},
+                        "d0_prior_sigma_decades": model.d0_sigma_decades, "alpha": model.alpha,
+                        "corr_length_mm": model.defect_corr_length_mm},
             "critical_area": model.critical_area,
             "params": {n: {"sigma": p.sigma, "source": p.source, "description": p.description}
                        for n, p in model.params.items()}}

@@ -127,13 +127,30 @@ def simulate_chip(kind: str, design: Design, process: dict, specs: list[Spec], w
     sim = ChipSim(kind, cd, layout, model, ps, _ctx(design, layout), [s for s in specs if s.device in placed])
     sim.metrics, sim.spec_pass, sim.param_pass = _evaluate(sim)
     if model.defect_model == "negbin":
-        sim.g = rng.gamma(model.alpha, 1.0 / model.alpha, size=ps.shape)
+        sim.g = defect_multipliers(model, layout, ps.shape[0], rng)
     else:
         sim.g = np.ones(ps.shape)
     for name in sim.param_pass:
         sim.u[name] = rng.random(sim.param_pass[name].shape)
         sim.area_cm2[name] = cd.devices[name].area_um2 * 1e-8
     return sim
+
+
+def defect_multipliers(model: ProcessModel, layout: WaferLayout, n_wafers: int, rng: np.random.Generator) -> np.ndarray:
+    """Die defect-density multipliers g (W, S): Gamma(alpha, 1/alpha) at every die (negative-binomial
+    clustering within a die, Stapper 1983) and spatially correlated between dies through a Gaussian copula
+    of a random field with the defect correlation length (defects cluster over neighbouring dies, as
+    real wafer maps show). The per-die marginal stays exactly Gamma, so the closed-form device and chip
+    yields hold at every die."""
+    from scipy import stats as st
+
+    from weiming.sims.wafer.field import sample_field
+
+    if model.defect_corr_length_mm <= 0:
+        return rng.gamma(model.alpha, 1.0 / model.alpha, size=(n_wafers, layout.n_sites))
+    z = sample_field(layout.xy_mm, 1.0, model.defect_corr_length_mm, n_wafers, rng, model.kernel)
+    u = np.clip(st.norm.cdf(z), 1e-12, 1 - 1e-12)
+    return st.gamma.ppf(u, model.alpha, scale=1.0 / model.alpha)
 
 
 def modulator_model(sim: ChipSim):
@@ -237,7 +254,7 @@ def _write_plots(sim: ChipSim, d0: float, out: Path) -> list[str]:
     return files
 
 
-def _variogram_plot(sim: ChipSim, out: Path) -> str:
+def _variogram_plot(sim: ChipSim, out: Path, d0: float) -> str:
     """Semivariogram of the die-level process deviations (normalised by each parameter's variance) across
     the simulated wafers, with the model's curve: the spatial correlation the wafer maps show."""
     from weiming.sims.wafer import maps
@@ -250,6 +267,8 @@ def _variogram_plot(sim: ChipSim, out: Path) -> str:
         z = sim.ps.die[name] / sim.model.params[name].sigma
         h, g = empirical_variogram(xy, z - z.mean(axis=1, keepdims=True), bins)
         gam[name] = g
+    g = sim.g / max(float(sim.g.var()), 1e-12) ** 0.5
+    gam["defect density multiplier g"] = empirical_variogram(xy, g - g.mean(axis=1, keepdims=True), bins)[1]
     fr = sim.model.fractions
     hh = np.linspace(0, bins[-1], 60)
     k = kernel_matrix(np.column_stack([hh, np.zeros_like(hh)]), sim.model.corr_length_mm, sim.model.kernel)[0]
@@ -400,6 +419,7 @@ def run_yield(config: str | Path | dict | None = None, specs: str | Path | dict 
         "prediction": prediction,
         "critical_area_um2": crit,
         "spatial": {"correlation_length_mm": cl.model.corr_length_mm, "cluster_alpha": cl.model.alpha,
+                    "defect_correlation_length_mm": cl.model.defect_corr_length_mm,
                     "kernel": cl.model.kernel, "defect_model": cl.model.defect_model,
                     "server": {"correlation_length_mm": sims["server"].model.corr_length_mm,
                                "cluster_alpha": sims["server"].model.alpha}},
@@ -448,7 +468,7 @@ def run_yield(config: str | Path | dict | None = None, specs: str | Path | dict 
         files = []
         for kind, sim in sims.items():
             files += _write_plots(sim, d0[kind]["hat"], out)
-            files.append(_variogram_plot(sim, out))
+            files.append(_variogram_plot(sim, out, d0[kind]["hat"]))
         result["files"] = sorted(files) + ["yield.json"]
         atomic_write_text(out / "yield.json", json.dumps(result, indent=2) + "\n")
     bar.update(1)
