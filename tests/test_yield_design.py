@@ -84,3 +84,20 @@ def test_wafer_maps_are_spatially_correlated(default_run):
     z = ps.die["core_thickness_um"]
     h, g = empirical_variogram(lay.xy_mm, z - z.mean(axis=1, keepdims=True), np.linspace(0, 60, 13))
     assert g[0] < 0.5 * np.nanmax(g[-4:])
+
+
+def test_manifest_laser_model_sets_the_lock_inputs():
+    """i12a's manifest laser entry (detuning, locking range) replaces the design-spec fallback; a laser
+    drawn 2 nm off its line with a +-100 GHz tuning range then fails to lock on most dies."""
+    import numpy as np
+
+    from weiming.sims.wafer.run import run_yield
+
+    man = {"clients": {"C01A": {"laser": {"bragg_detuning_ghz": 250.0, "lock_range_ghz": 10.0,
+                                          "tuning_range_ghz": 100.0, "locks": False}}}}
+    d, _ = load_config(None, manifest=man)
+    lock = d.client.devices["laser"].lock
+    assert lock["bragg_detuning_ghz"] == 250.0 and lock["lock_range_ghz"] == 10.0 and "manifest" in lock["source"]
+    r = run_yield(seed=1, wafers=5, sensitivity=False, manifest=man)
+    assert r["device_yield"]["laser"]["value"] < 0.5
+    assert np.isfinite(r["metrics"]["laser"]["bragg_detuning_ghz"]["mean"])

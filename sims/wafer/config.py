@@ -202,7 +202,8 @@ def _manifest_laser(manifest) -> dict | None:
     import json
 
     m = manifest if isinstance(manifest, dict) else json.loads(Path(manifest).read_text(encoding="utf-8"))
-    for sect in (m.get("clients") or []):
+    clients = m.get("clients") or []
+    for sect in (clients.values() if isinstance(clients, dict) else clients):
         if isinstance(sect, dict) and isinstance(sect.get("laser"), dict):
             return sect["laser"]
     return None
