@@ -18,6 +18,8 @@ Parameters (``--center PARAM=LO:HI``):
 - ``modulator_length_um``: length of the IMs and PMs (Vpi x L held: Vpi scales
   as 1/L; loss and critical area scale as L).
 
+Candidates are evaluated in the yield model on the frozen draws; the chip is
+not rebuilt, so check that a moved design still fits (``weiming build``).
 The ring gap is not a parameter of the yield model (no yield metric depends
 on it), so it is refused rather than reported as flat.
 """
