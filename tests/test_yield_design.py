@@ -101,3 +101,22 @@ def test_manifest_laser_model_sets_the_lock_inputs():
     r = run_yield(seed=1, wafers=5, sensitivity=False, manifest=man)
     assert r["device_yield"]["laser"]["value"] < 0.5
     assert np.isfinite(r["metrics"]["laser"]["bragg_detuning_ghz"]["mean"])
+
+
+def test_manifest_per_channel_bragg_error():
+    """Per-client laser entries with channels: each die site's channel takes its lasers' design detuning,
+    so a channel whose lasers are 1000 GHz off fails to lock while the others lock."""
+    import numpy as np
+
+    from weiming.sims.wafer.run import run_yield
+
+    clients = [{"id": f"C{c:02d}{ab}", "channel": c,
+                "laser": {"bragg_detuning_ghz": 1000.0 if c == 3 else 0.0, "lock_range_ghz": 40.0,
+                          "tuning_range_ghz": 500.0}} for c in range(1, 11) for ab in "AB"]
+    d, _ = load_config(None, manifest={"clients": clients})
+    by = d.client.devices["laser"].lock["bragg_detuning_ghz_by_channel"]
+    assert by[2] == 1000.0 and by[0] == 0.0 and len(by) == 10
+    r = run_yield(seed=1, wafers=5, sensitivity=False, manifest={"clients": clients})
+    # one channel in ten cannot lock: laser yield about 90 %
+    assert 0.85 < r["device_yield"]["laser"]["value"] < 0.95
+    assert np.isfinite(r["prediction"]["posterior"]["client_chip"]["value"])

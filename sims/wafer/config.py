@@ -176,9 +176,21 @@ def _design_from_circuits(path: str | Path | dict | None, process: dict, manifes
         lock = {"bragg_detuning_ghz": 0.0, "lock_range_ghz": 2 * d.spec.laser.bragg_detuning_ghz_max,
                 "lock_margin": d.spec.laser.lock_margin,
                 "source": "design spec: spec.laser.bragg_detuning_ghz_max as half the locking range, laser drawn on its line"}
-        mlaser = _manifest_laser(manifest)
-        if mlaser:
-            lock.update({k: float(mlaser[k]) for k in ("bragg_detuning_ghz", "lock_range_ghz", "tuning_range_ghz") if k in mlaser})
+        lasers = _manifest_lasers(manifest)
+        if lasers:
+            first = lasers[0][1]
+            lock.update({k: float(first[k]) for k in ("bragg_detuning_ghz", "lock_range_ghz", "tuning_range_ghz")
+                         if k in first})
+            # each channel's lasers have their own Bragg error: the mean detuning of the channel's clients
+            by_ch: dict[int, list[float]] = {}
+            for ch, las in lasers:
+                if ch is not None and "bragg_detuning_ghz" in las:
+                    by_ch.setdefault(int(ch), []).append(float(las["bragg_detuning_ghz"]))
+            if by_ch:
+                lo = min(by_ch)
+                lock["bragg_detuning_ghz_by_channel"] = [
+                    sum(by_ch.get(lo + i, [lock["bragg_detuning_ghz"]])) / len(by_ch.get(lo + i, [0]))
+                    for i in range(n.channels)]
             lock["source"] = "build manifest: laser model (bragg_detuning_ghz, lock_range_ghz)"
         laser["lock"] = {**(laser.get("lock") or {}), **lock}
     facts = {
@@ -196,17 +208,16 @@ def _design_from_circuits(path: str | Path | dict | None, process: dict, manifes
                    "layout) + sims/wafer/design_default.yaml (device-model facts)")
 
 
-def _manifest_laser(manifest) -> dict | None:
+def _manifest_lasers(manifest) -> list[tuple[int | None, dict]]:
+    """[(channel, laser entry)] of the clients of a build manifest that report a laser model."""
     if manifest is None:
-        return None
+        return []
     import json
 
     m = manifest if isinstance(manifest, dict) else json.loads(Path(manifest).read_text(encoding="utf-8"))
     clients = m.get("clients") or []
-    for sect in (clients.values() if isinstance(clients, dict) else clients):
-        if isinstance(sect, dict) and isinstance(sect.get("laser"), dict):
-            return sect["laser"]
-    return None
+    return [(sect.get("channel"), sect["laser"]) for sect in (clients.values() if isinstance(clients, dict) else clients)
+            if isinstance(sect, dict) and isinstance(sect.get("laser"), dict)]
 
 
 def load_config(config: str | Path | dict | None = None, manifest: str | Path | dict | None = None

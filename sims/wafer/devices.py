@@ -186,6 +186,9 @@ def dbr_laser(ps: ProcessSample, dev: dict, ctx: dict, n: int) -> dict[str, np.n
     dperiod = ps.at_devices("grating_period_nm", "dbr", n) + (dev.get("period_offset_nm") or 0.0)
     dlam = lam_nm * ((neff - n0) + n0 * dperiod / period_nm) / ng0
     det0, rng_ghz, margin, tune = laser_lock_inputs(dev)
+    by_ch = (dev.get("lock") or {}).get("bragg_detuning_ghz_by_channel")
+    if by_ch and "channel_index" in ctx:   # each die site's channel gets its lasers' design detuning
+        det0 = np.asarray(by_ch, dtype=float)[ctx["channel_index"]][None, :, None]
     det = det0 - C_M_S / (lam_nm * 1e-9) ** 2 * dlam * 1e-9 / 1e9     # d nu = -c d lambda / lambda^2
     det = np.broadcast_to(det, (*ps.shape, n))
     # tuned by up to +-tune towards the line, the residual must sit inside the (margined) half locking range

@@ -95,7 +95,7 @@ def _ctx(design: Design, layout: WaferLayout) -> dict:
     k = np.asarray(comb.line_index)[ch]
     line_nm = C_M_S / (nu0 + k * comb.fsr_ghz * 1e9) * 1e9
     return {"wavelength_um": comb.center_nm * 1e-3, "center_nm": comb.center_nm, "fsr_ghz": comb.fsr_ghz,
-            "line_nm": line_nm}
+            "line_nm": line_nm, "channel_index": ch}
 
 
 def _evaluate(sim: ChipSim) -> tuple[dict, dict, dict]:
