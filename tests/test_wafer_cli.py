@@ -87,3 +87,10 @@ def test_yield_cli_bad_measured_rows(tmp_path):
     csv.write_text("die,x,y,device,pass\nD1,0,0,im1,maybe\n")
     r = runner.invoke(app, ["yield", "--out", str(tmp_path / "o"), "--wafers", "2", "--measured", str(csv)])
     assert r.exit_code == 2 and "pass='maybe'" in r.output
+
+
+def test_yield_cli_binary_measured_file(tmp_path):
+    csv = tmp_path / "m.csv"
+    csv.write_bytes(b"\xff\xfe\x00binary")
+    r = runner.invoke(app, ["yield", "--out", str(tmp_path / "o"), "--wafers", "2", "--measured", str(csv)])
+    assert r.exit_code == 2 and "--measured" in r.output and len(r.output.strip().splitlines()) == 1

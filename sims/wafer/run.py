@@ -290,7 +290,13 @@ def read_measured(path: str | Path, modulator_names: set[str]) -> list[tuple[int
     if not p.is_file():
         raise ValueError(f"--measured {str(p)!r}: file does not exist")
     dies: dict[str, list[int]] = {}
-    with open(p, newline="", encoding="utf-8") as fh:
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ValueError(f"--measured {str(p)!r}: cannot read it as UTF-8 text ({e.__class__.__name__})") from None
+    import io
+
+    with io.StringIO(text, newline="") as fh:
         rows = csv.DictReader(fh)
         need = {"die", "x", "y", "device", "pass"}
         if rows.fieldnames is None or not need <= {f.strip() for f in rows.fieldnames}:
@@ -335,6 +341,11 @@ def run_yield(config: str | Path | dict | None = None, specs: str | Path | dict 
         raise ValueError(f"wafers={wafers}: need at least 1 wafer")
     design, process = load_config(config, manifest)
     spec_list = load_specs(specs)
+    measured_chips = None
+    if measured is not None:        # validate the user's data before any work
+        names = {n for t in dv.MODULATOR_TYPES if t in design.client.devices
+                 for n in (design.client.devices[t].instances or [])}
+        measured_chips = read_measured(measured, names)
     bar = tqdm(total=5, desc="yield", disable=not progress, leave=False)
     rng_client, rng_server, rng_d0, _ = (np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(4))
     sims = {"client": simulate_chip("client", design, process, spec_list, int(wafers), rng_client),
@@ -351,10 +362,8 @@ def run_yield(config: str | Path | dict | None = None, specs: str | Path | dict 
     for kind, sim in sims.items():
         m = sim.model
         if kind == "client" and mm is not None:
-            if measured is not None:
-                names = {n for t in dv.MODULATOR_TYPES if t in cl.design.devices
-                         for n in (cl.design.devices[t].instances or [])}
-                posts[kind] = bayes.update(mm, m.d0_per_cm2, m.d0_sigma_decades, chips=read_measured(measured, names))
+            if measured_chips is not None:
+                posts[kind] = bayes.update(mm, m.d0_per_cm2, m.d0_sigma_decades, chips=measured_chips)
             else:
                 posts[kind] = bayes.update(mm, m.d0_per_cm2, m.d0_sigma_decades,
                                            total=tuple(observed) if observed is not None else None, per_chip=per_chip)
