@@ -140,8 +140,15 @@ def test_importance_sampling_pair_failure_matches_closed_form():
     r = tilted_pair_failure(ok, lam, None, 20_000, np.random.default_rng(3))
     assert abs(r["value"] - truth) < 5 * r["rel_se"] * r["value"]
     assert r["rel_se"] < 0.05 and 0 < r["ess"] <= 20_000
-    plain = tilted_pair_failure(ok, lam, None, 20_000, np.random.default_rng(3), theta=1.0)
+    plain = tilted_pair_failure(ok, lam, None, 20_000, np.random.default_rng(3), theta=1.0, beta=0.0)
     assert plain["rel_se"] is None or plain["rel_se"] > 3 * r["rel_se"]
+    # with parametric failures too (2 % of chips): P = (q + (1 - q)(1 - exp(-L)))^2, q = parametric fail share
+    ok = np.ones(1000, dtype=bool)
+    ok[:20] = False
+    q = 0.02
+    truth = (q + (1 - q) * (1 - np.exp(-lam.sum()))) ** 2
+    r = tilted_pair_failure(ok, lam, None, 20_000, np.random.default_rng(4))
+    assert abs(r["value"] - truth) < 5 * r["rel_se"] * r["value"] and r["rel_se"] < 0.05
 
 
 def test_defect_multipliers_gamma_marginal_and_spatially_clustered():
