@@ -153,9 +153,10 @@ def _build(c: gf.Component, design: Design, client: Client, used: list[str]) -> 
     def get(name: str, **kw) -> gf.Component:
         return cl.get(PDK, name, standins=allow, used=used, **kw)
 
-    laser_kw = {"bragg_wavelength_nm": round(client.wavelength_nm, 4)}
-    if cfg.laser_neff is not None:
-        laser_kw["neff"] = cfg.laser_neff
+    laser_kw = {"bragg_wavelength_nm": round(client.wavelength_nm, 4),
+                "back_reflectivity": cfg.laser_back_reflectivity, "front_reflectivity": cfg.laser_front_reflectivity}
+    if cfg.laser_n_avg is not None:
+        laser_kw["n_avg"] = cfg.laser_n_avg
     ssc = get("ssc")
     laser = get("dbr_laser", **laser_kw)
     im = mirrored(get("mzm", length=cfg.im_length_um, electrode=cfg.im_electrode))
@@ -236,3 +237,31 @@ def _build(c: gf.Component, design: Design, client: Client, used: list[str]) -> 
     c.info["chip_id"] = client.id
     c.info["channel"] = client.channel
     c.info["wavelength_nm"] = client.wavelength_nm
+
+
+#: Device kinds of the manifest's ``devices`` inventory (issue 12 contract), by instance-name prefix.
+DEVICE_KINDS = {"laser": "laser", "im": "im", "pm": "pm", "voa": "voa", "amzi": "amzi", "pd": "pd", "ssc": "ssc",
+                "mmi": "mmi"}
+
+
+def devices(chip: gf.Component) -> list[dict]:
+    """The devices the built chip carries, read from its instances: ``[{name, kind}]``, kind from the
+    instance-name prefix (``laser``, ``im*``, ``pm_*``, ``voa*``, ``amzi*``, ``pd_*``, ``ssc_*``, ``mmi*``)."""
+    import re
+
+    out = []
+    for inst in chip.insts:
+        m = re.match(r"^(laser|im|pm|voa|amzi|pd|ssc|mmi)(?=$|[_0-9])", inst.name)
+        if m:
+            out.append({"name": inst.name, "kind": DEVICE_KINDS[m.group(1)]})
+    return sorted(out, key=lambda d: d["name"])
+
+
+def client_entry(design: Design, client: Client, chip: gf.Component) -> dict:
+    """The manifest keys of a client chip: ``laser`` (figures of the drawn laser) and ``devices``.
+    Raises :class:`BuildError` when the laser cannot lock to its comb line."""
+    from weiming.circuits.client_laser import check_laser, client_laser, manifest_laser
+
+    fig = client_laser(design, client, chip)
+    check_laser(client.id, fig)
+    return {"laser": manifest_laser(fig), "devices": devices(chip)}

@@ -250,6 +250,45 @@ def check_contacts(c: gf.Component, pdk: str) -> list[str]:
     return errors
 
 
+def optical_path_um(c: gf.Component, start_inst: str, start_port: str, end_inst: str, end_port: str) -> float:
+    """Length (um) of the optical chain from port ``start_port`` of ``start_inst`` (entered there)
+    to ``end_port`` of ``end_inst``, following coincident optical ports of the top-level instances.
+
+    Each instance contributes the straight distance between the port it is entered
+    at and the port it is left at (exact for straight guides and the SSC, a lower
+    bound for bends); an instance with more than two optical ports is left at the
+    port nearest the end. Raises ``ValueError`` when the chain does not reach the end.
+    """
+    import math
+
+    ports = [p for p in _ports(c) if p.optical]
+    by_inst: dict[str, list[_P]] = {}
+    at: dict[tuple[float, float], list[_P]] = {}
+    for p in ports:
+        by_inst.setdefault(p.inst, []).append(p)
+        at.setdefault((p.x, p.y), []).append(p)
+    end = next((p for p in by_inst.get(end_inst, []) if p.name == end_port), None)
+    cur = next((p for p in by_inst.get(start_inst, []) if p.name == start_port), None)
+    if end is None or cur is None:
+        raise ValueError(f"no optical port {start_inst}.{start_port} or {end_inst}.{end_port}")
+    total, seen = 0.0, set()
+    while True:
+        if cur.inst == end_inst:
+            return total + math.hypot(end.x - cur.x, end.y - cur.y)
+        if cur.inst in seen:
+            raise ValueError(f"optical chain from {start_inst} loops at {cur.inst}")
+        seen.add(cur.inst)
+        others = [q for q in by_inst[cur.inst] if q.name != cur.name]
+        if not others:
+            raise ValueError(f"optical chain from {start_inst} ends at {cur.inst} before {end_inst}")
+        out = min(others, key=lambda q: math.hypot(end.x - q.x, end.y - q.y))
+        total += math.hypot(out.x - cur.x, out.y - cur.y)
+        nxt = [q for q in at[(out.x, out.y)] if q.inst != out.inst]
+        if not nxt:
+            raise ValueError(f"optical chain from {start_inst} is open at {out.inst}.{out.name}")
+        cur = nxt[0]
+
+
 def check_chip(c: gf.Component, pdk: str, size_um: tuple[float, float]) -> dict:
     """All checks of one chip: ``{"errors": [...], "io": [...], "pads": {port: pad}}``."""
     ports = _ports(c)

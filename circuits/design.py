@@ -92,7 +92,17 @@ class ClientChip(_M):
     pm_length_um: float = Field(ge=100.0, le=4000.0)
     pm_electrode: Literal["dc", "gsg"]
     voa_length_um: float = Field(ge=20.0, le=2000.0)
-    laser_neff: float | None = Field(ge=2.5, le=3.6)
+    #: Average grating index override (None: the DBR design of both sections, weiming.sims.grating.dbr_design).
+    laser_n_avg: float | None = Field(ge=2.5, le=3.6)
+    #: Designed peak reflectivities of the laser's back (injection) and front (output) DBR mirrors.
+    laser_back_reflectivity: float = Field(ge=0.05, le=0.99)
+    laser_front_reflectivity: float = Field(ge=0.05, le=0.99)
+    #: Total emitted power of the free-running laser, mW (assumption).
+    laser_output_power_mw: float = Field(gt=0.0, le=200.0)
+    #: Largest index change of the laser's phase section (magnitude, assumption).
+    phase_dn_max: float = Field(gt=0.0, le=0.05)
+    #: Fibre-to-chip coupling loss of the SSC, dB (assumption).
+    ssc_coupling_loss_db: float = Field(ge=0.0, le=20.0)
     pad_pitch_um: float = Field(ge=60.0, le=1000.0)
     edge_margin_um: float = Field(ge=10.0, le=500.0)
 

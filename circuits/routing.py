@@ -109,6 +109,9 @@ def assign_pads(xs: list[float], pitch: float, lo: float, hi: float) -> list[flo
 
 #: GSG coplanar line of the InP metal_rf cross-section: (lateral offset um, width um) of ground, signal, ground.
 PAD_SPACE_UM = 20.0
+#: How far beyond a device's end a route led round it turns (um): clears a 50 um
+#: deep-shallow transition abutting the device, so the route crosses only DEEP guides.
+AROUND_UM = 75.0
 
 
 def _cpw_sections(pdk: str) -> list[tuple[float, float]]:
@@ -184,7 +187,8 @@ def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float
         else:  # facing away from the edge: go round the end of the device
             inst = next(i for i in c.insts if i.name == iname)
             b = inst.dbbox()
-            xb = b.right + 25.0 if flow > 0 else b.left - 25.0
+            # past the device end and a deep-shallow transition next to it (metal may cross DEEP only)
+            xb = b.right + AROUND_UM if flow > 0 else b.left - AROUND_UM
             yb = yl - 20.0
             dc_ports.append((f"{iname}.{p.name}", xb, yb, ((x, yl), (x, yb))))
     gsg_cols.sort()

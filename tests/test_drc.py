@@ -36,6 +36,8 @@ class Builder:
         self.top = self.ly.create_cell("TOP")
 
     def _li(self, layer) -> int:
+        if isinstance(layer, str):
+            layer = layer.split("|")[0]  # a union "A|B" of layers: draw on its first layer
         gds = self.tech.layer(layer) if isinstance(layer, str) else layer
         return self.ly.layer(*gds)
 
