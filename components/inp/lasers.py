@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import gdsfactory as gf
 import numpy as np
 
@@ -20,22 +22,33 @@ def grating_teeth_nm(period_nm: float, target_length_um: float, search: int = 8)
     The period is generally not a whole number of nm; tooth ``i`` starts at
     round(i Lambda) and ends at round((i + 1/2) Lambda), so the rounding error
     is distributed over the grating and never accumulates: every edge lies
-    within 0.5 nm of its ideal place, and the mean period over N periods,
-    round(N Lambda) / N, is within 0.5 / N nm of Lambda. The number of periods N
-    is chosen within +-``search`` of target_length / Lambda to make N Lambda
-    closest to a whole nm, which brings the mean period to well below 0.5 pm.
+    within 0.5 nm of its ideal place. The number of periods N is chosen within
+    +-``search`` of target_length / Lambda, and the train's sub-nm offset, to make
+    the least-squares period of the rounded tooth positions (what sets the grating's Fourier peak, i.e. the
+    Bragg wavelength) closest to Lambda; ties go to the N nearest the target.
     """
     n0 = max(1, int(round(target_length_um * 1000 / period_nm)))
-    cands = range(max(1, n0 - search), n0 + search + 1)
-    n = min(cands, key=lambda k: (abs(k * period_nm - round(k * period_nm)), abs(k - n0)))
+
+    def starts_of(k: int, phi: float) -> np.ndarray:
+        return np.round(np.arange(k) * period_nm + phi).astype(np.int64)
+
+    def slope_err(k: int, phi: float) -> float:
+        if k < 2:
+            return math.inf
+        return abs(float(np.polyfit(np.arange(k), starts_of(k, phi).astype(float), 1)[0]) - period_nm)
+
+    # also a sub-nm offset phi of the whole tooth train (same edges-within-0.5-nm property)
+    cands = [(k, phi) for k in range(max(1, n0 - search), n0 + search + 1) for phi in np.arange(0.0, 1.0, 0.05)]
+    n, phi = min(cands, key=lambda kp: (round(slope_err(*kp), 9), abs(kp[0] - n0), kp[1]))
     i = np.arange(n)
-    starts = np.round(i * period_nm).astype(np.int64)
-    ends = np.round((i + 0.5) * period_nm).astype(np.int64)
+    starts = starts_of(n, phi) - int(round(phi))
+    ends = np.round((i + 0.5) * period_nm + phi).astype(np.int64) - int(round(phi))
     return starts, ends, n
 
 
 def _grating(c: gf.Component, x0_nm: int, period_nm: float, target_um: float, ridge_w: float) -> dict:
-    starts, ends, n = grating_teeth_nm(period_nm, target_um)
+    # +-4 periods (+-1 um) of length freedom: mean period well inside 0.5 pm, reflectivity within ~0.015
+    starts, ends, n = grating_teeth_nm(period_nm, target_um, search=4)
     hy = ridge_w / 2 + 1.0  # teeth overhang the ridge by 1 um so the etch spans it fully
     lay = cm.layer("GRATING")
     for s, e in zip(starts, ends):
