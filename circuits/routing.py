@@ -125,9 +125,9 @@ def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float
     """Pads along the die edge at ``edge_y`` (``side`` +1: top edge, -1: bottom) for ``eports``
     [(instance name, port)], and the routes to them. Returns the pad assignments.
 
-    Ports facing the edge get a DC pad; ports facing away (a photodiode's n
-    contact) are led round the end of their device (``flow``: +1 if the row
-    runs towards +x) and then treated alike; ports facing along the row are
+    Ports facing the edge get a DC pad; ports facing away (an n contact) are
+    led round the end of their device (``flow``: +1 if the row runs towards
+    +x; a monitor photodiode ``pd_*`` round its input end) and then treated alike; ports facing along the row are
     travelling-wave electrodes and get a GSG pad straight above a coplanar
     feed. DC pads sit between the GSG pads, each on the same side of every GSG
     feed as its port, so DC tracks never cross a feed. A coplanar route is one
@@ -187,8 +187,11 @@ def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float
         else:  # facing away from the edge: go round the end of the device
             inst = next(i for i in c.insts if i.name == iname)
             b = inst.dbbox()
-            # past the device end and a deep-shallow transition next to it (metal may cross DEEP only)
-            xb = b.right + AROUND_UM if flow > 0 else b.left - AROUND_UM
+            # past the device end and a deep-shallow transition next to it (metal may cross DEEP only);
+            # a monitor photodiode (``pd_*``, at the end of its branch) is led round its input end,
+            # over its own deep S-bend, so the next device on the row can follow closely
+            ahead = flow if not iname.startswith("pd_") else -flow
+            xb = b.right + AROUND_UM if ahead > 0 else b.left - AROUND_UM
             yb = yl - 20.0
             dc_ports.append((f"{iname}.{p.name}", xb, yb, ((x, yl), (x, yb))))
     gsg_cols.sort()
