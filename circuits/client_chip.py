@@ -170,8 +170,8 @@ def _n_dc(comp: gf.Component) -> int:
 class _Plan:
     """Spacing rules of the pad fan-out along one row, in travel coordinates (um from the row start)."""
 
-    def __init__(self, gsg_half: float, dc_pitch: float, start_feed: float):
-        self.gsg_half, self.dc_pitch = gsg_half, dc_pitch
+    def __init__(self, gsg_half: float, dc_pitch: float, start_feed: float, dc_space: float):
+        self.gsg_half, self.dc_pitch, self.dc_space = gsg_half, dc_pitch, dc_space
         self.last_feed, self.dc_since = start_feed, 0
 
     def gap_for(self, s_now: float, comp: gf.Component, o_in: str, base: float, lead_in: float = 0.0) -> float:
@@ -182,7 +182,8 @@ class _Plan:
         off = _gsg_offsets(comp, o_in)
         if off is None:
             return base
-        need = 2 * self.gsg_half + 2 * PAD_SPACE_UM + self.dc_since * self.dc_pitch
+        need = 2 * self.gsg_half + (2 * self.dc_space + self.dc_since * self.dc_pitch if self.dc_since
+                                    else PAD_SPACE_UM)
         first_feed_min = self.last_feed + need
         return max(base, first_feed_min - (off[0] - FEED_UM) - s_now)
 
@@ -243,7 +244,8 @@ def _build(c: gf.Component, design: Design, client: Client, used: list[str]) -> 
     row = _Row(c, s_in.ports["o1"], used, allow)
     row.straight(GAP_UM, "a0")
     row.device(laser, "laser")
-    flow, plan = +1, _Plan(gsg_half, cfg.pad_pitch_um, 150.0 - dc_half - gsg_half - 2 * PAD_SPACE_UM)
+    flow, plan = +1, _Plan(gsg_half, cfg.pad_pitch_um, 150.0 - dc_half - gsg_half - cfg.dc_gsg_pad_space_um,
+                           cfg.dc_gsg_pad_space_um)
     plan.dc_since = _n_dc(laser)
     x_turn = w - m - u_w - GAP_UM      # row A must end (its last port) before this x
     monitor_prev, eports_a = False, None
@@ -268,7 +270,7 @@ def _build(c: gf.Component, design: Design, client: Client, used: list[str]) -> 
             b2.connect("o1", row.port)
             row.port = b2.ports["o2"]
             eports_a, row.eports = list(row.eports), []
-            flow, plan = -1, _Plan(gsg_half, cfg.pad_pitch_um, -1e9)
+            flow, plan = -1, _Plan(gsg_half, cfg.pad_pitch_um, -1e9, cfg.dc_gsg_pad_space_um)
             s_now = flow * row.port.center[0]
             gap = plan.gap_for(s_now, comp, "o1", GAP_UM, lead_in)
         row.straight(round(gap, 3), f"{'ab'[flow < 0]}{k}")
@@ -300,9 +302,9 @@ def _build(c: gf.Component, design: Design, client: Client, used: list[str]) -> 
     eports_b = list(row.eports)
 
     pads = place_pads(c, PDK, eports_a, side=+1, edge_y=h - m, die_w=w, pitch=cfg.pad_pitch_um,
-                      get=get, prefix="a", flow=+1)
+                      get=get, prefix="a", flow=+1, dc_gsg_space_um=cfg.dc_gsg_pad_space_um)
     pads += place_pads(c, PDK, eports_b, side=-1, edge_y=m, die_w=w, pitch=cfg.pad_pitch_um, get=get,
-                       prefix="b", flow=-1)
+                       prefix="b", flow=-1, dc_gsg_space_um=cfg.dc_gsg_pad_space_um)
     c.info["pads"] = pads
     c.info["facet_ports_um"] = [[round(v, 3) for v in s_in.ports["o2"].center],
                                 [round(v, 3) for v in s_out.ports["o2"].center]]

@@ -11,7 +11,12 @@ It reads only the chip's top-level instances and their (transformed) ports:
 - **contacts**: every conductor of a route (also the grounds of a coplanar
   line, which have no ports) touches pad metal and device metal;
 - **crossings**: routing metal (instances named ``wire*``) must not overlap
-  optical waveguide layers, except where the PDK allows it (``CROSSING_RULES``).
+  optical waveguide layers, except where the PDK allows it (``CROSSING_RULES``);
+- **terminals** (InP, :func:`check_terminals`): from the layout alone, every
+  device terminal (BCB opening on p- or n-contact metal) is on a pad-metal net
+  that holds a bond pad, every GSG ground pad reaches an n contact, no net
+  joins p and n;
+- **grid**: no placement in the hierarchy leaves the 1 nm grid when flattened.
 
 Instance naming convention used by the chip builders: ``pad*`` bond pads,
 ``wire*`` electrical routes, ``wg*`` optical routes, ``label*`` die labels
@@ -250,6 +255,121 @@ def check_contacts(c: gf.Component, pdk: str) -> list[str]:
     return errors
 
 
+def _flat(c: gf.Component, layer: tuple[int, int], insts=None) -> kdb.Region:
+    """Merged shapes of ``layer`` of the chip (or of ``insts`` only), flattened, in dbu."""
+    return _region(c, layer, list(c.insts) if insts is None else insts)
+
+
+def check_terminals(c: gf.Component, pdk: str) -> tuple[list[str], dict]:
+    """Device terminals and GSG grounds from the layout alone (InP), not from ports or a netlist.
+
+    - a **terminal** is a BCB opening on contact metal: PLANAR_OPEN over PMETAL (p side) or over
+      NMETAL (n side, the top-side n contact on the deep-etched n-InP field);
+    - a **net** is one merged polygon of pad metal (PAD) of the whole chip;
+    - every terminal's net must hold a bond pad (the PAD of an instance named ``pad*``);
+    - every ground pad of a GSG pad row (the two outer pads; the signal pad is the one at the
+      row's middle port) must be on a net that holds an n terminal (the n contact);
+    - no net may hold both a p and an n terminal (a p-n short).
+
+    Returns (errors, summary counts).
+    """
+    if pdk != "inp":
+        return [], {}
+    t = get_tech(pdk)
+    dbu = c.kcl.dbu
+    metal = _flat(c, t.layer("PAD"))
+    opening = _flat(c, t.layer("PLANAR_OPEN"))
+    p_term = opening & _flat(c, t.layer("PMETAL"))
+    n_term = opening & _flat(c, t.layer("NMETAL"))
+    pads = [i for i in c.insts if i.name.startswith("pad")]
+    pad_r = _flat(c, t.layer("PAD"), pads) if pads else kdb.Region()
+    nets = [kdb.Region(poly) for poly in metal.each()]
+    net_pad = [not n.interacting(pad_r).is_empty() for n in nets]
+    net_p = [not n.interacting(p_term).is_empty() for n in nets]
+    net_n = [not n.interacting(n_term).is_empty() for n in nets]
+    errors = []
+
+    def net_of(poly) -> int | None:
+        one = kdb.Region(poly)
+        for k, n in enumerate(nets):
+            if not n.interacting(one).is_empty():
+                return k
+        return None
+
+    counts = {"p_terminals": 0, "n_terminals": 0, "terminals_to_pad": 0, "gsg_grounds": 0,
+              "gsg_grounds_to_n_contact": 0}
+    for kind, reg in (("p", p_term), ("n", n_term)):
+        for poly in reg.each():
+            counts[f"{kind}_terminals"] += 1
+            k = net_of(poly)
+            b = poly.bbox()
+            where = f"({b.center().x * dbu:.1f}, {b.center().y * dbu:.1f}) um"
+            if k is None:
+                errors.append(f"{kind} terminal at {where} has no pad metal on it")
+            elif not net_pad[k]:
+                errors.append(f"{kind} terminal at {where} does not reach a bond pad")
+            else:
+                counts["terminals_to_pad"] += 1
+    for k in range(len(nets)):
+        if net_p[k] and net_n[k]:
+            b = nets[k].bbox()
+            errors.append(f"pad-metal net at ({b.center().x * dbu:.1f}, {b.center().y * dbu:.1f}) um joins a p "
+                          "and an n terminal (p-n short)")
+    li = c.kcl.layer(*t.layer("PAD"))
+    for inst in pads:
+        if len(inst.ports) != 3:
+            continue  # not a GSG pad row
+        sig = next(p for p in inst.ports if p.name == "e2")
+        sx, sy = sig.center
+        own = kdb.Region(inst.cell.begin_shapes_rec(li)).transformed(inst.trans).merged()
+        for poly in own.each():
+            b = poly.bbox()
+            cx, cy = b.center().x * dbu, b.center().y * dbu
+            if abs(cx - sx) < 1e-3 or abs(cy - sy) < 1e-3:
+                continue  # the signal pad: its port e2 sits on the middle of its edge
+            counts["gsg_grounds"] += 1
+            k = net_of(poly)
+            if k is None or not net_n[k]:
+                errors.append(f"GSG ground pad of {inst.name} at ({cx:.1f}, {cy:.1f}) um does not reach an n contact")
+            else:
+                counts["gsg_grounds_to_n_contact"] += 1
+    return errors, counts
+
+
+def pad_clearance_um(c: gf.Component) -> float | None:
+    """Smallest edge-to-edge distance (um) between a DC pad and a GSG pad row of the chip (instances
+    named ``pad*``; a GSG row is a pad cell with three ports), or None without both kinds."""
+    import math
+
+    pads = [i for i in c.insts if i.name.startswith("pad")]
+    gsg = [i.dbbox() for i in pads if len(i.ports) == 3]
+    dc = [i.dbbox() for i in pads if len(i.ports) != 3]
+    if not gsg or not dc:
+        return None
+    best = math.inf
+    for a in dc:
+        for b in gsg:
+            dx = max(b.left - a.right, a.left - b.right, 0.0)
+            dy = max(b.bottom - a.top, a.bottom - b.top, 0.0)
+            best = min(best, math.hypot(dx, dy))
+    return best
+
+
+def off_grid_instances(c: gf.Component) -> list[str]:
+    """Instances anywhere in the hierarchy whose placement is not a pure 90-degree rotation/mirror
+    with a whole-dbu displacement (a complex transformation): their vertices leave the database grid
+    when the layout is flattened. Empty means every flattened vertex stays on the grid."""
+    ly = c.kcl.layout
+    top = ly.cell(c.name)
+    out = []
+    for ci in [top.cell_index(), *top.called_cells()]:
+        cell = ly.cell(ci)
+        for inst in cell.each_inst():
+            if inst.is_complex():
+                out.append(f"{cell.name}/{inst.cell.name} at {inst.dcplx_trans}")
+    return out
+
+
 def optical_path_um(c: gf.Component, start_inst: str, start_port: str, end_inst: str, end_port: str) -> float:
     """Length (um) of the optical chain from port ``start_port`` of ``start_inst`` (entered there)
     to ``end_port`` of ``end_inst``, following coincident optical ports of the top-level instances.
@@ -297,5 +417,8 @@ def check_chip(c: gf.Component, pdk: str, size_um: tuple[float, float]) -> dict:
     cross = check_crossings(c, pdk)
     shorts = check_shorts(c, pdk, ports)
     contacts = check_contacts(c, pdk)
-    return {"errors": opt_err + el_err + cross + shorts + contacts, "io": io, "pads": reach}
+    term_err, terms = check_terminals(c, pdk)
+    grid = [f"off-grid placement {x} (vertices leave the 1 nm grid when flattened)" for x in off_grid_instances(c)]
+    return {"errors": opt_err + el_err + cross + shorts + contacts + term_err + grid, "io": io, "pads": reach,
+            "terminals": terms}
 

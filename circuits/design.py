@@ -127,6 +127,8 @@ class ClientChip(_M):
     #: Fibre-to-chip coupling loss of the SSC, dB (assumption).
     ssc_coupling_loss_db: float = Field(ge=0.0, le=20.0)
     pad_pitch_um: float = Field(ge=60.0, le=1000.0)
+    #: Smallest edge-to-edge space between a DC pad and a GSG pad (um): room for the probes.
+    dc_gsg_pad_space_um: float = Field(ge=0.0, le=500.0)
     edge_margin_um: float = Field(ge=10.0, le=500.0)
 
 

@@ -121,7 +121,8 @@ def _cpw_sections(pdk: str) -> list[tuple[float, float]]:
 
 
 def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float, die_w: float, pitch: float,
-               get: Callable[..., gf.Component], prefix: str, flow: int, feed_um: float = 60.0) -> list[dict]:
+               get: Callable[..., gf.Component], prefix: str, flow: int, feed_um: float = 60.0,
+               dc_gsg_space_um: float = PAD_SPACE_UM) -> list[dict]:
     """Pads along the die edge at ``edge_y`` (``side`` +1: top edge, -1: bottom) for ``eports``
     [(instance name, port)], and the routes to them. Returns the pad assignments.
 
@@ -132,6 +133,7 @@ def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float
     feed. DC pads sit between the GSG pads, each on the same side of every GSG
     feed as its port, so DC tracks never cross a feed. A coplanar route is one
     cell with ports on its signal conductor only (device end and signal pad);
+    DC pads keep ``dc_gsg_space_um`` from every GSG pad row (edge to edge);
     its grounds join the device's and the pad row's grounds by abutment.
     """
     dc_pad = get("pad_dc")
@@ -202,8 +204,8 @@ def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float
     # --- DC pads per interval between GSG columns
     bounds = [150.0 - 1e9] + gsg_cols + [die_w + 1e9]
     for k in range(len(bounds) - 1):
-        lo = max(bounds[k] + gsg_half + PAD_SPACE_UM + dc_half, 150.0) if k > 0 else 150.0
-        hi = min(bounds[k + 1] - gsg_half - PAD_SPACE_UM - dc_half, die_w - 150.0) \
+        lo = max(bounds[k] + gsg_half + dc_gsg_space_um + dc_half, 150.0) if k > 0 else 150.0
+        hi = min(bounds[k + 1] - gsg_half - dc_gsg_space_um - dc_half, die_w - 150.0) \
             if k < len(bounds) - 2 else die_w - 150.0
         group = sorted([d for d in dc_ports if bounds[k] < d[1] <= bounds[k + 1]], key=lambda d: d[1])
         if not group:
