@@ -256,8 +256,10 @@ def check_contacts(c: gf.Component, pdk: str) -> list[str]:
 
 
 def _flat(c: gf.Component, layer: tuple[int, int], insts=None) -> kdb.Region:
-    """Merged shapes of ``layer`` of the chip (or of ``insts`` only), flattened, in dbu."""
-    return _region(c, layer, list(c.insts) if insts is None else insts)
+    """Merged shapes of ``layer`` of the whole chip (or of ``insts`` only), flattened, in dbu."""
+    if insts is None:
+        return kdb.Region(c.begin_shapes_rec(c.kcl.layer(*layer))).merged()
+    return _region(c, layer, insts)
 
 
 def check_terminals(c: gf.Component, pdk: str) -> tuple[list[str], dict]:

@@ -63,14 +63,21 @@ def test_flattened_chip_stays_on_the_grid(chip):
 
 def test_off_grid_placement_is_caught():
     """A breaking layout: a straight placed at 8 deg (the way an angled SSC must NOT be drawn)."""
-    cl.ensure_active("inp")
+    from weiming.pdk import activate
+
     c = gf.Component()
-    r = c.add_ref(gf.get_component("straight", length=20.0, cross_section="deep"), name="wg_x")
+    r = c.add_ref(activate("inp").get_component("straight", length=20.0, cross_section="deep"), name="wg_x")
     r.drotate(8)
     assert len(off_grid_instances(c)) == 1
 
 
 # --- breaking layouts for the terminal check ----------------------------------------------------
+def _pm(length: float) -> gf.Component:
+    from weiming.pdk import activate
+
+    return activate("inp").get_component("phase_modulator", length=length, electrode="gsg")
+
+
 def _circuit(pm: gf.Component, drop_wire: bool = False, bridge: bool = False) -> gf.Component:
     """A GSG phase modulator with its pads and routes (the chip's fan-out), optionally broken."""
     cl.ensure_active("inp")
@@ -94,7 +101,7 @@ def _circuit(pm: gf.Component, drop_wire: bool = False, bridge: bool = False) ->
 
 
 def test_terminal_check_passes_a_correct_circuit():
-    pm = gf.get_component("phase_modulator", length=300.0, electrode="gsg")
+    pm = _pm(300.0)
     errors, counts = check_terminals(_circuit(pm), "inp")
     assert errors == []
     assert counts["gsg_grounds"] == 4 == counts["gsg_grounds_to_n_contact"]
@@ -112,14 +119,14 @@ def test_terminal_check_catches_floating_grounds(monkeypatch):
         return real(c, x0, x1, y_near, port_name, side)
 
     monkeypatch.setattr(cm, "n_contact", no_ground)
-    pm = gf.get_component("phase_modulator", length=310.0, electrode="gsg")  # new length: not cached
+    pm = _pm(310.0)  # a length no other test uses: not a cached cell
     errors, counts = check_terminals(_circuit(pm), "inp")
     assert counts["gsg_grounds"] == 4 and counts["gsg_grounds_to_n_contact"] == 0
     assert sum("does not reach an n contact" in e for e in errors) == 4
 
 
 def test_terminal_check_catches_open_and_short():
-    pm = gf.get_component("phase_modulator", length=300.0, electrode="gsg")
+    pm = _pm(300.0)
     errors, _ = check_terminals(_circuit(pm, drop_wire=True), "inp")
     assert any("does not reach a bond pad" in e for e in errors)
     errors, _ = check_terminals(_circuit(pm, bridge=True), "inp")
