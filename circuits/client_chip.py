@@ -35,6 +35,7 @@ from weiming.pdk import get_tech
 
 PDK = "inp"
 GAP_UM = 40.0          # deep straight between devices (assumption: room for the CPW feed corners)
+U_TURN_MARGIN_UM = 25.0  # the U-turn's outer edge from the die edge (a passive guide, no pads there; assumption)
 PD_OFFSET_UM = 100.0   # lateral offset of the monitor-PD branch (clears the CPW grounds, 53 um, and its n contact)
 
 
@@ -215,7 +216,10 @@ def _build(c: gf.Component, design: Design, client: Client, used: list[str]) -> 
                 "back_reflectivity": cfg.laser_back_reflectivity, "front_reflectivity": cfg.laser_front_reflectivity}
     if cfg.laser_n_avg is not None:
         laser_kw["n_avg"] = cfg.laser_n_avg
-    ssc = get("ssc")
+    ssc = get("ssc", angle_deg=cfg.ssc_angle_deg)
+    # facet (o2) relative to the SSC's guide end (o1), in the cell; placed turned by 180 deg both ways
+    ssc_dx = ssc.ports["o2"].dcenter[0] - ssc.ports["o1"].dcenter[0]
+    ssc_dy = ssc.ports["o2"].dcenter[1] - ssc.ports["o1"].dcenter[1]
     laser = get("dbr_laser", **laser_kw)
     pd = get("photodiode")
     parts = {
@@ -247,7 +251,7 @@ def _build(c: gf.Component, design: Design, client: Client, used: list[str]) -> 
     flow, plan = +1, _Plan(gsg_half, cfg.pad_pitch_um, 150.0 - dc_half - gsg_half - cfg.dc_gsg_pad_space_um,
                            cfg.dc_gsg_pad_space_um)
     plan.dc_since = _n_dc(laser)
-    x_turn = w - m - u_w - GAP_UM      # row A must end (its last port) before this x
+    x_turn = w - U_TURN_MARGIN_UM - u_w   # row A must end (its last port) before this x
     monitor_prev, eports_a = False, None
     for k, dev in enumerate(cfg.transmitter):
         comp, o_out, o_mon = parts[dev.kind]
@@ -284,10 +288,10 @@ def _build(c: gf.Component, design: Design, client: Client, used: list[str]) -> 
         raise BuildError("client chip: the transmitter fits row A alone; the layout expects a U-turn to row B")
     # SSC_out: a jog puts its facet (o2) exactly io_pitch x n below SSC_in's, on the left die edge.
     row._match("deep", "b_end")
-    dy = y_b - row.port.center[1]
+    dy = y_b + ssc_dy - row.port.center[1]
     # travelling west the S-bend cell is turned by 180 deg: its +y offset moves the guide by -y
     jog = sbend(round(-dy, 3), _sbend_length(dy)) if abs(dy) > 5e-4 else None
-    s_out_len = ssc.dbbox().width() + (jog.dbbox().width() if jog else 0.0)
+    s_out_len = ssc_dx + (jog.dbbox().width() if jog else 0.0)
     fill = row.port.center[0] - s_out_len - (GAP_UM if monitor_prev else 0.0)
     if fill < 0:
         raise BuildError(f"client chip row B needs {-fill:.0f} um more than the {w:g} um die "

@@ -70,10 +70,21 @@ def _ports(c: gf.Component) -> list[_P]:
     return out
 
 
+#: Largest angle (deg) between a facet port's direction and the die edge's outward normal: an angled
+#: SSC meets the cleaved facet at up to ~10 deg (issue 12: 7-10 deg against facet reflections).
+FACET_ANGLE_MAX_DEG = 15.0
+
+
 def _on_edge_facing_out(p: _P, size_um: tuple[float, float], tol: float = 1.0) -> bool:
+    import math
+
     w, h = size_um
-    facing = {0.0: abs(p.x - w) <= tol, 180.0: abs(p.x) <= tol, 90.0: abs(p.y - h) <= tol, 270.0: abs(p.y) <= tol}
-    return facing.get(round(p.orientation) % 360 * 1.0, False)
+    for normal, on in ((0.0, abs(p.x - w) <= tol), (180.0, abs(p.x) <= tol), (90.0, abs(p.y - h) <= tol),
+                       (270.0, abs(p.y) <= tol)):
+        off = abs((p.orientation - normal + 180.0) % 360.0 - 180.0)
+        if on and off <= FACET_ANGLE_MAX_DEG:
+            return True
+    return False
 
 
 def check_optical(c: gf.Component, size_um: tuple[float, float], ports: list[_P] | None = None
