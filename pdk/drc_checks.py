@@ -83,7 +83,8 @@ class Context:
         if key not in self._cache:
             reg = kdb.Region() if self.dss is None else kdb.Region()
             for part in layer.split("|"):
-                reg += self.region_of(self.tech.layer(part))
+                if self._has(part):
+                    reg += self.region_of(self.tech.layer(part))
             self._cache[key] = reg.merged()
         return self._cache[key]
 
