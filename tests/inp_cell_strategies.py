@@ -48,7 +48,7 @@ VALID: dict[str, st.SearchStrategy[dict]] = {
     "voa": _kw(length=um(10, 1000), transition_length=um(10, 100)),
     # the long arm's four radius_min bends alone add ~280 um: delays from ~3.5 ps
     "amzi": _kw(delay_ps=st.floats(4.0, 30.0, allow_nan=False), ng=st.floats(3.2, 3.8, allow_nan=False),
-                top_length=um(10, 200)),
+                top_length=um(32, 200)),
     # outputs at +-W_e/4 must leave DEEP.S.1 between 2 um access guides: W >= 6 um
     "mmi1x2": _kw(width=w_um(6.0, 14.0), access_width=w_um(1.0, 2.0), access_length=um(1, 50)),
     "mmi2x2": _kw(width=w_um(8.0, 14.0), access_width=w_um(1.0, 1.5), access_length=um(1, 50)),

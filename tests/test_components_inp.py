@@ -84,8 +84,9 @@ def test_grating_period_from_bragg_condition():
         assert n == c.info["n_periods"][name] > 100
         slope = np.polyfit(np.arange(n), x, 1)[0]
         assert abs(slope - target) < 0.5e-3, (name, slope, target)
+        # end to end: whole-nm length over N periods (the train is placed for the least-squares period)
         mean = c.info["mean_period_nm"][name]
-        assert abs(mean - target) < 0.5e-3
+        assert abs(mean - target) < 1.0e-3
         # every edge within 0.5 nm (+1 nm grid rounding of the section origin) of its ideal place
         ideal = x[0] + np.arange(n) * target
         assert np.max(np.abs(x - ideal)) <= 1.0
@@ -308,7 +309,7 @@ INVALID = [
     ("dbr_laser", {"iso_length": 5.0}, "ISO.W.1"),
     ("dbr_laser", {"gain_length": 5.0}, "PLO.W.1"),
     ("dbr_laser", {"n_avg": 2.0}, "n_avg"),
-    ("dbr_laser", {"back_reflectivity": 0.06}, "back_reflectivity"),
+    ("dbr_laser", {"back_reflectivity": 0.03}, "back_reflectivity"),
     ("ssc", {"angle_deg": 20.0}, "angle_deg"),
     ("dbr_laser", {"bragg_wavelength_nm": float("nan")}, "bragg_wavelength_nm"),
     ("mzm", {"arm_spacing": 15.0}, "PAD.S.1"),

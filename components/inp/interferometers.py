@@ -53,7 +53,10 @@ def amzi(delay_ps: float = 10.0, ng: float = cm.NG_DEEP, top_length: float = 100
     v.in_range("ng", ng, 3.0, 4.5, "", "group index of InP ridge guides")
     cm.length("top_length", top_length, lo=0.0, hi=2000.0)
     if phase_section:
-        cm.electrode_length("top_length", top_length, hi=2000.0)
+        # p lead, PAD.S.1, and an n contact (NM.W.1 long, its BCB opening inside PLO.EN.1) side by side
+        lo = 2 * cm.ELECTRODE_PAD_WIDTH + cm.rule_value("PAD.S.1") + 2 * cm.rule_value("PLO.EN.1")
+        cm.length("top_length", top_length, lo=lo, hi=2000.0,
+                  why="phase section: p lead, PAD.S.1 and an n contact of NM.W.1 with PLO.EN.1 on the top straight")
     t = cm.tech()
     radius = t.xs("deep").radius_min
     dl_target = delay_to_length_um(delay_ps, ng)
