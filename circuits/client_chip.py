@@ -295,7 +295,8 @@ def _build(c: gf.Component, design: Design, client: Client, used: list[str]) -> 
     fill = row.port.center[0] - s_out_len - (GAP_UM if monitor_prev else 0.0)
     if fill < 0:
         raise BuildError(f"client chip row B needs {-fill:.0f} um more than the {w:g} um die "
-                         f"(client.transmitter, client.im_length_um, client.pm_length_um)")
+                         f"(client.im_length_um={cfg.im_length_um:g}, client.pm_length_um={cfg.pm_length_um:g}, "
+                         f"client.transmitter: {len(cfg.transmitter)} devices)")
     row.straight(round(fill, 3), "b_end")
     if jog is not None:
         jr = c.add_ref(jog, name="wg_jog")
