@@ -46,6 +46,8 @@ def mirrored(component: gf.Component) -> gf.Component:
     r = c.add_ref(component)
     r.dmirror_y()
     c.add_ports(r.ports)
+    if "n_ports" in component.info:
+        c.info["n_ports"] = list(component.info["n_ports"])
     return c
 
 

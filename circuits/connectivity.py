@@ -279,7 +279,8 @@ def check_terminals(c: gf.Component, pdk: str) -> tuple[list[str], dict]:
     - a **terminal** is a BCB opening on contact metal: PLANAR_OPEN over PMETAL (p side) or over
       NMETAL (n side, the top-side n contact on the deep-etched n-InP field);
     - a **net** is one merged polygon of pad metal (PAD) of the whole chip;
-    - every terminal's net must hold a bond pad (the PAD of an instance named ``pad*``);
+    - every terminal's net must hold a bond pad (the PAD of an instance named ``pad*``), and an n
+      terminal's a ground pad (a DC pad ``pad*gnd*`` or a GSG row's ground pad);
     - every ground pad of a GSG pad row (the two outer pads; the signal pad is the one at the
       row's middle port) must be on a net that holds an n terminal (the n contact);
     - no net may hold both a p and an n terminal (a p-n short).
@@ -310,7 +311,22 @@ def check_terminals(c: gf.Component, pdk: str) -> tuple[list[str], dict]:
         return None
 
     counts = {"p_terminals": 0, "n_terminals": 0, "terminals_to_pad": 0, "gsg_grounds": 0,
-              "gsg_grounds_to_n_contact": 0}
+              "gsg_grounds_to_n_contact": 0, "n_terminals_to_ground_pad": 0}
+    li = c.kcl.layer(*t.layer("PAD"))
+    ground_pads = kdb.Region()  # DC ground pads (pad_*gnd*) and the ground pads of GSG rows
+    gsg_grounds: list[tuple[str, kdb.Polygon]] = []
+    for inst in pads:
+        own = kdb.Region(inst.cell.begin_shapes_rec(li)).transformed(inst.trans).merged()
+        if len(inst.ports) == 3:  # a GSG pad row: the signal pad's port e2 sits on the middle of its edge
+            sx, sy = next(p for p in inst.ports if p.name == "e2").center
+            for poly in own.each():
+                cb = poly.bbox().center()
+                if abs(cb.x * dbu - sx) > 1e-3 and abs(cb.y * dbu - sy) > 1e-3:
+                    gsg_grounds.append((inst.name, poly))
+                    ground_pads.insert(poly)
+        elif "gnd" in inst.name:
+            ground_pads += own
+    net_gnd = [not n.interacting(ground_pads).is_empty() for n in nets]
     for kind, reg in (("p", p_term), ("n", n_term)):
         for poly in reg.each():
             counts[f"{kind}_terminals"] += 1
@@ -323,29 +339,24 @@ def check_terminals(c: gf.Component, pdk: str) -> tuple[list[str], dict]:
                 errors.append(f"{kind} terminal at {where} does not reach a bond pad")
             else:
                 counts["terminals_to_pad"] += 1
+                if kind == "n" and not net_gnd[k]:
+                    errors.append(f"n terminal at {where} reaches a pad that is not a ground pad")
+                elif kind == "n":
+                    counts["n_terminals_to_ground_pad"] += 1
     for k in range(len(nets)):
         if net_p[k] and net_n[k]:
             b = nets[k].bbox()
             errors.append(f"pad-metal net at ({b.center().x * dbu:.1f}, {b.center().y * dbu:.1f}) um joins a p "
                           "and an n terminal (p-n short)")
-    li = c.kcl.layer(*t.layer("PAD"))
-    for inst in pads:
-        if len(inst.ports) != 3:
-            continue  # not a GSG pad row
-        sig = next(p for p in inst.ports if p.name == "e2")
-        sx, sy = sig.center
-        own = kdb.Region(inst.cell.begin_shapes_rec(li)).transformed(inst.trans).merged()
-        for poly in own.each():
-            b = poly.bbox()
-            cx, cy = b.center().x * dbu, b.center().y * dbu
-            if abs(cx - sx) < 1e-3 or abs(cy - sy) < 1e-3:
-                continue  # the signal pad: its port e2 sits on the middle of its edge
-            counts["gsg_grounds"] += 1
-            k = net_of(poly)
-            if k is None or not net_n[k]:
-                errors.append(f"GSG ground pad of {inst.name} at ({cx:.1f}, {cy:.1f}) um does not reach an n contact")
-            else:
-                counts["gsg_grounds_to_n_contact"] += 1
+    for name, poly in gsg_grounds:
+        counts["gsg_grounds"] += 1
+        k = net_of(poly)
+        b = poly.bbox()
+        if k is None or not net_n[k]:
+            errors.append(f"GSG ground pad of {name} at ({b.center().x * dbu:.1f}, {b.center().y * dbu:.1f}) um "
+                          "does not reach an n contact")
+        else:
+            counts["gsg_grounds_to_n_contact"] += 1
     return errors, counts
 
 

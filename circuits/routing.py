@@ -134,6 +134,8 @@ def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float
     feed as its port, so DC tracks never cross a feed. A coplanar route is one
     cell with ports on its signal conductor only (device end and signal pad);
     DC pads keep ``dc_gsg_space_um`` from every GSG pad row (edge to edge);
+    an n-contact port (listed in its cell's ``info["n_ports"]``) gets a ground
+    pad (``pad_<prefix>_gnd*``, kind ``gnd``);
     its grounds join the device's and the pad row's grounds by abutment.
     """
     dc_pad = get("pad_dc")
@@ -196,6 +198,10 @@ def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float
             xb = b.right + AROUND_UM if ahead > 0 else b.left - AROUND_UM
             yb = yl - 20.0
             dc_ports.append((f"{iname}.{p.name}", xb, yb, ((x, yl), (x, yb))))
+    # n-contact (return) terminals, as their cells mark them (info["n_ports"]): they get ground pads
+    insts = {i.name: i for i in c.insts}
+    ground = {f"{n}.{q}" for n, _ in eports if n in insts for q in (insts[n].cell.info["n_ports"]
+                                                                     if "n_ports" in insts[n].cell.info else [])}
     gsg_cols.sort()
     for a, b in zip(gsg_cols, gsg_cols[1:]):
         if b - a < 2 * gsg_half + PAD_SPACE_UM:
@@ -223,8 +229,9 @@ def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float
             px = pxs[i]
             mid = [(x, yl), (x, track[i]), (px, track[i]), (px, Yp)] if i in track else [(x, yl), (px, Yp)]
             pts = _clean(glob(list(pre) + mid))
-            name = f"{prefix}_dc{k}_{i}"
+            gnd = pname in ground
+            name = f"{prefix}_{'gnd' if gnd else 'dc'}{k}_{i}"
             add_wire(c, pdk, pts, wdc, metal, f"wire_{name}")
             put_pad(dc_pad, px, f"pad_{name}", False)
-            out.append({"port": pname, "pad": f"pad_{name}", "kind": "dc", "x_um": px})
+            out.append({"port": pname, "pad": f"pad_{name}", "kind": "gnd" if gnd else "dc", "x_um": px})
     return out

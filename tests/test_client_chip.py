@@ -31,6 +31,7 @@ def test_every_terminal_reaches_a_pad_and_every_gsg_ground_the_n_contact(chip):
     assert (t["p_terminals"], t["n_terminals"]) == (16, 19)
     assert t["terminals_to_pad"] == t["p_terminals"] + t["n_terminals"]
     assert t["gsg_grounds"] == 24 == t["gsg_grounds_to_n_contact"]
+    assert t["n_terminals_to_ground_pad"] == 19  # DC returns on ground pads, RF grounds on GSG grounds
 
 
 def test_facets_on_the_fibre_array_pitch_and_pads_apart(chip):

@@ -228,11 +228,18 @@ def n_contact(c: gf.Component, x0: float, x1: float, y_near: float, port_name: s
     rect(c, x0, ya, x1, yb, "PAD")
     via(c, x0 + en, x1 - en, (ya + yb) / 2, w - 2 * en + 2 * rule_value("PLO.EN.2"))
     if port_name:
+        mark_n_port(c, port_name)
         yp = ya if side < 0 else yb
         c.add_port(port_name, center=(snap((x0 + x1) / 2), snap(yp)), width=ELECTRODE_PAD_WIDTH,
                    orientation=270 if side < 0 else 90, layer=layer("PAD"), port_type="electrical",
                    cross_section=xs("metal_dc"))
     return ya, yb
+
+
+def mark_n_port(c: gf.Component, port_name: str) -> None:
+    """Record ``port_name`` as an n-contact (ground/return) terminal in ``c.info['n_ports']``: the chip's
+    pad fan-out gives it a ground pad."""
+    c.info["n_ports"] = sorted(set(c.info["n_ports"] if "n_ports" in c.info else []) | {port_name})
 
 
 def n_contact_offset() -> float:

@@ -114,6 +114,7 @@ def _phase_section(c: gf.Component, xc: float, y_top: float, length_um: float, y
     xn = x0 + cm.ELECTRODE_PAD_WIDTH + space + hw
     cm.rect(c, xp - hw, y_port, xp + hw, y_top, "PAD")
     cm.rect(c, xn - hw, y_port, xn + hw, ya + 1.0, "PAD")
+    cm.mark_n_port(c, "e2")
     for name, xx in (("e1", xp), ("e2", xn)):
         c.add_port(name, center=(cm.snap(xx), y_port), width=cm.ELECTRODE_PAD_WIDTH, orientation=270,
                    layer=cm.layer("PAD"), port_type="electrical", cross_section=cm.xs("metal_dc"))
