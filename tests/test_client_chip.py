@@ -144,3 +144,19 @@ def test_manifest_devices_from_the_layout(chip):
     assert kinds.count("im") == 3 and kinds.count("pm") == 3 and kinds.count("amzi") == 1
     assert kinds.count("voa") == 1 and kinds.count("laser") == 1 and kinds.count("pd") == 4
     assert {x["name"] for x in devs} >= {"im1", "im2", "im3", "pm_rand", "pm_q", "pm_ref", "amzi", "voa", "laser"}
+
+
+@pytest.mark.parametrize("text,match", [
+    ('client:\n  transmitter:\n    - {name: pmx, kind: im, role: "IM I"}\n', "must start with its kind"),
+    ('client:\n  transmitter:\n    - {name: im1, kind: im, role: "IM I"}\n    - {name: im1, kind: im, role: "b c"}\n',
+     "unique"),
+    ("client:\n  ssc_angle_deg: 20\n", "client.ssc_angle_deg"),
+    ("client:\n  io_pitch_um: 200\n", "client.io_pitch_um"),
+])
+def test_transmitter_config_errors_name_the_key(tmp_path, text, match):
+    from weiming.circuits.design import DesignError, load_design
+
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text(text)
+    with pytest.raises(DesignError, match=match):
+        load_design(cfg)
