@@ -1,22 +1,33 @@
 """The InP client (transmitter) chip of one network channel (die 4600 x 2000 um).
 
 Optical path (seed network: DBR laser injection-locked to a comb line, IM I-III,
-phase modulators for the quantum and reference pulses, VOA)::
+phase modulators, encoder interferometer, VOA); the devices after the laser and
+their order are the design's ``client.transmitter`` list (default below)::
 
-    left facet: SSC_in -> DBR laser (back o1 ... front o2) -> IM I -> IM II -+
-                                                                            | U-turn (deep bends)
-    left facet: SSC_out <- VOA <- PM_ref <- PM_q <- IM III <----------------+
+    facet: SSC_in -> DBR laser (back o1 ... front o2) -> IM I -> IM II -> PM_rand -+
+                                                                                  | U-turn
+    facet: SSC_out <- VOA <- PM_ref <- PM_q <- AMZI <- IM III <--------------------+
 
-- Injection locking: the comb line enters through SSC_in into the laser's back
-  mirror (o1); the laser's Bragg wavelength is the channel's comb line.
-- Each MZM's complementary output (o3) drops through an S-bend into a monitor
-  photodiode (bias monitor); IM III's is the chip's monitor photodiode tap.
+- Injection locking: the comb line enters through SSC_in into the laser's weak
+  back mirror (o1); the laser's grating is designed from both grating sections
+  onto the channel's comb line (:mod:`weiming.circuits.client_laser`,
+  :mod:`weiming.sims.injection`); a client that cannot lock is a build error.
+- Facets: both SSCs meet the left die edge at ``client.ssc_angle_deg`` and sit
+  exactly ``io_pitch_um x io_pitches_apart`` apart (a final S-bend jog).
+- Each MZM's complementary output (o3) and the AMZI's second output drop
+  through an S-bend into a monitor photodiode (``pd_<device>``).
 - Row A (top) runs west -> east with its pads on the top die edge, row B
-  (bottom) east -> west with pads on the bottom edge: no electrical route has to
-  cross the other row. DC contacts go to DC pads; the travelling-wave (GSG)
-  electrodes of the modulators go as coplanar lines to GSG pads (input and
-  termination side). Routes only cross passive DEEP waveguides of their own
-  device's access (rule in :data:`weiming.circuits.connectivity.CROSSING_RULES`).
+  (bottom) east -> west with pads on the bottom edge; devices fill row A until
+  the next one does not fit, then the U-turn. Gaps follow the pad fan-out
+  (:class:`_Plan`): a GSG pad row per electrode end, DC pads between them at
+  ``client.dc_gsg_pad_space_um`` from any GSG pad, coplanar feeds clear of the
+  next device. DC contacts go to DC pads, n contacts (returns) to ground pads,
+  travelling-wave (GSG) electrodes as coplanar lines to GSG pads whose grounds
+  are tied to the n side along each modulator. Routes only cross passive DEEP
+  waveguides (rule in :data:`weiming.circuits.connectivity.CROSSING_RULES`).
+- Instance names say what they are (``laser``, ``im*``, ``pm_*``, ``amzi*``,
+  ``voa*``, ``pd_*``, ``ssc_*``; ``wg*`` guides, ``wire*`` routes, ``pad*``
+  pads): the manifest's ``devices`` inventory and LVS read them.
 """
 
 from __future__ import annotations
