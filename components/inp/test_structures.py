@@ -42,7 +42,7 @@ MIN_FEATURE_UM = 2.0
 #: resolution is 0.2 um (assumption: contact/i-line overlay of the generic
 #: process is of order +-0.5 um, Smit et al. 2014).
 VERNIER_STEP_UM = 0.2
-VERNIER_BARS = 21   # reading range +-10 steps = +-2 um
+VERNIER_BARS = 11   # reading range +-5 steps = +-1 um
 
 
 # --- PDK data lookups ------------------------------------------------------------
@@ -161,7 +161,11 @@ def spiral_path(straight_length: float, turns: int, pitch: float, radius_min: fl
     import numpy as np
 
     x = np.linspace(0, L, 241)
-    path.append(gf.Path(np.column_stack([x, d / 2 * (1 - np.cos(np.pi * x / L))])))
+    s_bend = gf.Path(np.column_stack([x, d / 2 * (1 - np.cos(np.pi * x / L))]))
+    # the cosine is flat at both ends: state it, or gdsfactory takes the direction of the end
+    # chords (a few mdeg off) and tilts arm A by that much
+    s_bend.start_angle, s_bend.end_angle = 0.0, 0.0
+    path.append(s_bend)
     for k in range(K, -1, -1):  # arm A, outwards
         path.append(gf.path.arc(radius=tk[k] - p / 2, angle=-180))
         path.append(gf.path.straight(L))
@@ -210,9 +214,8 @@ def cutback_spiral(cross_section: str = "deep", straight_length: float = 250.0, 
                cross_section=xs)
     c.add_port("o2", center=(cm.snap(end[0]), cm.snap(end[1])), width=x.width, orientation=0,
                layer=cm.layer(x.layer), port_type="optical", cross_section=xs)
-    cm.set_info(c, length_um=round(length, 3), n_bends_180=4 * int(turns), pitch_um=float(pitch),
-                cross_section=cross_section, loss_db_per_m=float(t.extra.get("loss_db_per_m", {}).get(cross_section, 0))
-                if isinstance(t.extra.get("loss_db_per_m"), dict) else None)
+    cm.set_info(c, length_um=round(length, 3), n_bends_180=4 * int(turns) - 2, pitch_um=float(pitch),
+                cross_section=cross_section)
     return c
 
 
@@ -305,33 +308,37 @@ def ctlm(contact: Literal["p", "n"] = "n", inner_radius: float = 50.0,
     dbu = c.kcl.dbu
     n = 128  # points per circle (vertices on the 1 nm grid after conversion)
 
-    def disc(xc: float, r: float) -> kdb.Region:
-        return kdb.Region(kdb.DPolygon.ellipse(kdb.DBox(xc - r, -r, xc + r, r), n).to_itype(dbu))
+    def disc(xc: float, yc: float, r: float) -> kdb.Region:
+        return kdb.Region(kdb.DPolygon.ellipse(kdb.DBox(xc - r, yc - r, xc + r, yc + r), n).to_itype(dbu))
 
-    def sq(xc: float, h: float) -> kdb.Region:
-        return kdb.Region(kdb.DBox(xc - h, -h, xc + h, h).to_itype(dbu))
+    def sq(xc: float, yc: float, h: float) -> kdb.Region:
+        return kdb.Region(kdb.DBox(xc - h, yc - h, xc + h, yc + h).to_itype(dbu))
 
     regs: dict[str, kdb.Region] = {metal: kdb.Region(), "PAD": kdb.Region(), "PLANAR_OPEN": kdb.Region()}
     window = contact_window(contact)
+    per_row = 2  # elements two abreast: a narrow die
     for k, g in enumerate(gaps):
-        xc = k * pitch
+        xc = (k % per_row) * pitch
+        yc = -(k // per_row) * pitch
         r1 = inner_radius + g
         half = r1 + ring
         # circles are 128-gons: 0.1 um added on the outside of every gap keeps the chords from eating
         # into the space/enclosure rules (sagitta r (1 - cos(pi/128)) < 0.05 um for r < 150 um)
         m = 0.1
-        regs[metal] += disc(xc, inner_radius) + (sq(xc, half) - disc(xc, r1 + m))
+        regs[metal] += disc(xc, yc, inner_radius) + (sq(xc, yc, half) - disc(xc, yc, r1 + m))
         # probe pads: the disc's pad on the disc, the plane's pad PAD.S.1 outside the hole
-        regs["PAD"] += disc(xc, inner_radius) + (sq(xc, half) - disc(xc, r1 + pad_s + m))
-        regs["PLANAR_OPEN"] += disc(xc, inner_radius - en - m) + (sq(xc, half - en) - disc(xc, r1 + pad_s + en + 2 * m))
+        regs["PAD"] += disc(xc, yc, inner_radius) + (sq(xc, yc, half) - disc(xc, yc, r1 + pad_s + m))
+        regs["PLANAR_OPEN"] += (disc(xc, yc, inner_radius - en - m)
+                                + (sq(xc, yc, half - en) - disc(xc, yc, r1 + pad_s + en + 2 * m)))
     for lay, reg in regs.items():
         c.shapes(c.kcl.layer(*cm.layer(lay))).insert(reg.merged())
-    x_end = (len(gaps) - 1) * pitch + inner_radius + max(gaps) + ring
-    h = inner_radius + max(gaps) + ring
-    if window is not None:
-        e = max(_rule(t, "enclosure", metal), 0.0) or 2.0
-        cm.rect(c, -pitch / 2 - e, -h - e, x_end + e, h + e, window)
-    _cover(c, metal, (-pitch / 2, -h, x_end, h))
+    mb = c.dbbox(c.kcl.layer(*cm.layer(metal)))
+    box = (mb.left, mb.bottom, mb.right, mb.top)
+    if window is not None:  # the opening down to the contact layer, around all elements
+        r = t.rule("enclosure", metal, window)
+        e = r.value if r is not None else 2.0
+        cm.rect(c, box[0] - e, box[1] - e, box[2] + e, box[3] + e, window)
+    _cover(c, metal, box)
     cm.set_info(c, contact=contact, metal_layer=metal, window_layer=window, inner_radius_um=float(inner_radius),
                 gaps_um=list(gaps), pitch_um=float(pitch), method="circular TLM (Marlow & Das 1982)")
     return c
@@ -457,29 +464,31 @@ def cd_bars(layer: str = "DEEP", multiples: tuple[float, ...] = (1.0, 1.5, 2.0, 
 
 
 @register("inp")
-def reticle_id(text: str = "INP_R1", pixel: float | None = None) -> gf.Component:
-    """Reticle ID printed on every mask layer: one line '<text> <LAYER>' per mask layer, in pixel
-    text of ``pixel`` um (default: the largest width/space rule of the mask layers, so every line
-    obeys its layer's rules); enclosure rules met by covering shapes."""
+def reticle_id(text: str = "INP_R1") -> gf.Component:
+    """Reticle ID printed on every mask layer: one line '<text> <GDS layer number>' per mask layer
+    (first mask on top), in pixel text whose pixel is that layer's feature size
+    (:func:`feature`: its width/space rules, at least MIN_FEATURE_UM), so every line obeys its
+    layer's rules; enclosure rules met by covering shapes. ``info['lines']`` maps line -> layer."""
     t = cm.tech()
     if not text or len(text) > 24 or not all(ch.isalnum() or ch in "_-" for ch in text):
         raise DesignRuleError(f"text={text!r} must be 1-24 letters, digits, '_' or '-'")
     layers = mask_layers(t)
-    need = max(max(feature(lay)) for lay in layers)
-    px = need if pixel is None else pixel
-    cm.length("pixel", px, lo=need, hi=50.0, why="width/space rules of every mask layer")
-    gap = _keepout(t, layers) + max([r.value for r in t.rules if r.kind == "enclosure"] + [0.0]) + px
+    enc = max([r.value for r in t.rules if r.kind == "enclosure"] + [0.0])
+    gap = _keepout(t, layers) + enc
     c = gf.Component()
     y = 0.0
-    for lay in reversed(layers):  # first mask on top
-        line = gf.components.text_rectangular(text=f"{text} {lay}".upper(), size=px, layer=cm.layer(lay))
-        r = c << line
+    lines = {}
+    for lay in reversed(layers):
+        px = max(feature(lay))
+        words = f"{text} {t.layers[lay].gds[0]}".upper()
+        lines[words] = lay
+        r = c << gf.components.text_rectangular(text=words, size=px, layer=cm.layer(lay))
         r.dmove((-r.dbbox().left, y - r.dbbox().bottom))
         b = r.dbbox()
         _cover(c, lay, (b.left, b.bottom, b.right, b.top))
         y = b.top + gap
     c.flatten()
-    cm.set_info(c, text=text, layers=layers, pixel_um=float(px))
+    cm.set_info(c, text=text, layers=layers, lines=lines)
     return c
 
 
