@@ -206,8 +206,7 @@ def _cutback_die(design: Design, did: str, xs: str, straights: tuple[float, ...]
             row.port = row._ref(straight, f"wg_sp{k}_lead_out").ports["o2"]
 
         lines.append((fill, -b.bottom, b.top))
-    text = f"{did} {xs.upper()}"
-    return _lines_die(design, did, text, lines, used, {"xs": xs, "L": list(straights), "n": t.cutback_turns,
+    return _lines_die(design, did, did, lines, used, {"xs": xs, "L": list(straights), "n": t.cutback_turns,
                                                       "g": CUTBACK_GAP_UM[xs]})
 
 
