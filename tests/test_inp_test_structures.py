@@ -249,3 +249,15 @@ def test_test_die_gds_is_deterministic(tmp_path):
         write_gds(dies[did], tmp_path / "a.gds")
         write_gds(dies[did], tmp_path / "b.gds")
         assert (tmp_path / "a.gds").read_bytes() == (tmp_path / "b.gds").read_bytes(), did
+
+
+def test_test_die_polygons_fit_a_gdsii_boundary(built):  # noqa: F811
+    """A GDSII boundary holds at most 8191 points (8190 vertices + closing point); mask shops and many
+    readers reject longer records, so no polygon of a test die may exceed it."""
+    out, _, _ = built
+    for did in sorted(EXPECTED_TEST_DIES):
+        ly = kdb.Layout()
+        ly.read(str(out / "chips" / f"{did}.gds"))
+        worst = max((s.polygon.num_points() for ci in range(ly.cells()) for li in ly.layer_indexes()
+                     for s in ly.cell(ci).shapes(li).each() if s.is_polygon()), default=0)
+        assert worst <= 8190, (did, worst)

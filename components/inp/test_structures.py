@@ -43,6 +43,8 @@ MIN_FEATURE_UM = 2.0
 #: process is of order +-0.5 um, Smit et al. 2014).
 VERNIER_STEP_UM = 0.2
 VERNIER_BARS = 11   # reading range +-5 steps = +-1 um
+#: Points per semicircle of the cutback spiral: each polygon stays far below GDSII's 8191.
+ARC_POINTS = 1001
 
 
 # --- PDK data lookups ------------------------------------------------------------
@@ -138,8 +140,9 @@ def _caption(c: gf.Component, text: str, x: float, y: float, size: float = 10.0)
 
 
 # --- waveguide loss ---------------------------------------------------------------
-def spiral_path(straight_length: float, turns: int, pitch: float, radius_min: float) -> gf.Path:
-    """Centre line of a racetrack double spiral from o1 (origin, heading east) to o2 (heading east).
+def spiral_path(straight_length: float, turns: int, pitch: float, radius_min: float) -> list[gf.Path]:
+    """Centre line of a racetrack double spiral from o1 (origin, heading east) to o2 (heading east),
+    as its pieces (straights, semicircles, the centre S-bend) in order, each a path in place.
 
     Two interleaved arms of ``turns`` loops each, semicircular ends of fixed
     centres (concentric, so neighbouring tracks stay ``pitch`` apart
@@ -147,32 +150,39 @@ def spiral_path(straight_length: float, turns: int, pitch: float, radius_min: fl
     length. Outer tracks of arm A sit at t_k = t_K + 2 pitch (K - k), arm B
     one pitch inside; the innermost semicircles have radius t_K - pitch/2 =
     ``radius_min``. All bends of arm B turn left, all of arm A right.
+    Pieces, not one path: a polygon of the whole spiral would have tens of
+    thousands of vertices, beyond the 8191 points a GDSII boundary may hold;
+    each semicircle has ARC_POINTS points (chord error below 1 nm up to r = 600 um).
     """
-    p, L, K = pitch, straight_length, turns - 1
-    tk = [radius_min + p / 2 + 2 * p * (K - k) for k in range(K + 1)]
-    path = gf.Path()
-    for k in range(K + 1):  # arm B, inwards
-        path.append(gf.path.straight(L))
-        path.append(gf.path.arc(radius=tk[k] - p / 2, angle=180))
-        if k < K:
-            path.append(gf.path.straight(L))
-            path.append(gf.path.arc(radius=tk[k] - 3 * p / 2, angle=180))
-    d = 2 * (tk[K] - p)
     import numpy as np
 
+    p, L, K = pitch, straight_length, turns - 1
+    tk = [radius_min + p / 2 + 2 * p * (K - k) for k in range(K + 1)]
     x = np.linspace(0, L, 241)
+    d = 2 * (tk[K] - p)
     s_bend = gf.Path(np.column_stack([x, d / 2 * (1 - np.cos(np.pi * x / L))]))
     # the cosine is flat at both ends: state it, or gdsfactory takes the direction of the end
     # chords (a few mdeg off) and tilts arm A by that much
     s_bend.start_angle, s_bend.end_angle = 0.0, 0.0
-    path.append(s_bend)
+    seq: list[tuple[gf.Path, float]] = []  # (piece, turn in deg)
+    for k in range(K + 1):  # arm B, inwards
+        seq += [(gf.path.straight(L), 0.0), (gf.path.arc(radius=tk[k] - p / 2, angle=180, npoints=ARC_POINTS), 180.0)]
+        if k < K:
+            seq += [(gf.path.straight(L), 0.0), (gf.path.arc(radius=tk[k] - 3 * p / 2, angle=180, npoints=ARC_POINTS), 180.0)]
+    seq.append((s_bend, 0.0))
     for k in range(K, -1, -1):  # arm A, outwards
-        path.append(gf.path.arc(radius=tk[k] - p / 2, angle=-180))
-        path.append(gf.path.straight(L))
+        seq += [(gf.path.arc(radius=tk[k] - p / 2, angle=-180, npoints=ARC_POINTS), -180.0), (gf.path.straight(L), 0.0)]
         if k > 0:
-            path.append(gf.path.arc(radius=tk[k - 1] - 3 * p / 2, angle=-180))
-            path.append(gf.path.straight(L))
-    return path
+            seq += [(gf.path.arc(radius=tk[k - 1] - 3 * p / 2, angle=-180, npoints=ARC_POINTS), -180.0), (gf.path.straight(L), 0.0)]
+    whole, heading, pieces = gf.Path(), 0.0, []
+    for piece, turn in seq:
+        a = len(whole.points) - 1 if len(whole.points) else 0
+        whole.append(piece)
+        part = gf.Path(np.asarray(whole.points[a:], dtype=float))
+        part.start_angle, part.end_angle = heading % 360, (heading + turn) % 360  # exact: multiples of 180
+        heading += turn
+        pieces.append(part)
+    return pieces
 
 
 @register("inp")
@@ -205,11 +215,13 @@ def cutback_spiral(cross_section: str = "deep", straight_length: float = 250.0, 
     s_min = math.pi * math.sqrt(r * (2 * r - pitch) / 2)
     cm.length("straight_length", straight_length, lo=math.ceil(s_min), hi=10_000.0,
               why=f"the centre S-bend of offset {2 * r - pitch:g} um keeps radius_min {r:g} um of {cross_section}")
-    path = spiral_path(straight_length, int(turns), pitch, r)
+    pieces = spiral_path(straight_length, int(turns), pitch, r)
     c = gf.Component()
-    length = cm.add_path(c, path, cm.xs(cross_section))
-    end = path.points[-1]
     xs = cm.xs(cross_section)
+    for piece in pieces:
+        c.absorb(c << gf.path.extrude(piece, xs))
+    length = sum(float(piece.length()) for piece in pieces)
+    end = pieces[-1].points[-1]
     c.add_port("o1", center=(0, 0), width=x.width, orientation=180, layer=cm.layer(x.layer), port_type="optical",
                cross_section=xs)
     c.add_port("o2", center=(cm.snap(end[0]), cm.snap(end[1])), width=x.width, orientation=0,
