@@ -255,7 +255,7 @@ def _pd_die(design: Design, did: str, used: list[str]) -> gf.Component:
         row.straight(150.0, "in")
         row.device_end(get("photodiode"), "pd")
         x_end = max(i.dbbox().right for i in c.insts)
-        w = round(max(x_end + 300.0, 600.0), 3)
+        w = round(max(x_end + 200.0, 600.0), 3)
         m = design.client.edge_margin_um
         c.info["pads"] = place_pads(c, PDK, row.eports, side=+1, edge_y=DIE_H_UM - m, die_w=w,
                                     pitch=design.client.pad_pitch_um, get=get, prefix="a", flow=+1)
@@ -271,20 +271,35 @@ def _block_die(design: Design, did: str, blocks: list[tuple[str, gf.Component]],
     turned by 90 deg (a narrower die)."""
     def build(c: gf.Component) -> None:
         cl.ensure_active(PDK)
-        top = BLOCK_H_UM - 60.0
-        x, y, col_w = 60.0, CONTENT_Y_UM, 0.0
+        room = BLOCK_H_UM - 60.0 - CONTENT_Y_UM
+        refs = []
         for name, comp in blocks:
             ref = c.add_ref(comp, name=name)
             if rotate and comp.dbbox().width() > comp.dbbox().height():
                 ref.drotate(90)
-            b = ref.dbbox()
-            if y + b.height() > top and y > CONTENT_Y_UM:
-                x, y, col_w = x + col_w + 50.0, CONTENT_Y_UM, 0.0
-            ref.dmove((round(x - b.left, 3), round(y - b.bottom, 3)))
-            y += b.height() + 50.0
-            col_w = max(col_w, b.width())
-        text_w = gf.components.text(did, size=design.frame.label_size_um, layer=get_tech(PDK).layer("TEXT")).dbbox().width()
-        w = max(x + col_w + 60.0, text_w + 150.0)
+            refs.append(ref)
+        # first fit, tallest first, into columns of the die's height (deterministic: ties by name)
+        cols: list[list] = []  # [used height, width, [refs]]
+        for ref in sorted(refs, key=lambda r: (-round(r.dbbox().height(), 3), r.name)):
+            h = ref.dbbox().height()
+            col = next((k for k in cols if k[0] + h <= room), None)
+            if col is None:
+                col = [-50.0, 0.0, []]
+                cols.append(col)
+            col[0] += h + 50.0
+            col[1] = max(col[1], ref.dbbox().width())
+            col[2].append(ref)
+        x = 60.0
+        for _, width, members in cols:
+            y = CONTENT_Y_UM
+            for ref in members:
+                b = ref.dbbox()
+                ref.dmove((round(x - b.left, 3), round(y - b.bottom, 3)))
+                y += b.height() + 50.0
+            x += width + 50.0
+        text_w = gf.components.text(did, size=design.frame.label_size_um,
+                                    layer=get_tech(PDK).layer("TEXT")).dbbox().width()
+        w = max(x - 50.0 + 60.0, text_w + 150.0)
         _finish(c, design, did, math.ceil(w), BLOCK_H_UM)
 
     return named(_spec_name(design, did, {**extra, "rot": rotate}), build)

@@ -95,12 +95,32 @@ def _rule(t: Technology, kind: str, layer: str) -> float:
     return r.value if r is not None else 0.0
 
 
-def feature(layer: str, t: Technology | None = None) -> tuple[float, float]:
-    """(width, space) um of test-structure features on ``layer``: its width/space rules, at least
-    :data:`MIN_FEATURE_UM`, rounded up to whole 0.1 um."""
+def enclosures(layer: str, t: Technology | None = None) -> list[tuple[list[str], float]]:
+    """(enclosing layers, um) of every enclosure rule of ``layer``; ``"A|B"`` means inside A or B."""
     t = t or cm.tech()
-    w = max(MIN_FEATURE_UM, _rule(t, "width", layer))
-    s = max(MIN_FEATURE_UM, _rule(t, "space", layer), w)
+    return [(r.other_layer.split("|"), r.value) for r in t.rules
+            if r.kind == "enclosure" and r.layer == layer and r.other_layer]
+
+
+def _min_feature(layer: str, t: Technology, depth: int = 0) -> tuple[float, float]:
+    """(width, space) um that a shape on ``layer`` needs, including the covers its enclosure rules put
+    around it (a cover of layer E, sized by e, must itself meet E's width and space rules)."""
+    w = max(_rule(t, "width", layer), 2 * t.grid)
+    s = max(_rule(t, "space", layer), w)
+    if depth < 3:
+        for alts, e in enclosures(layer, t):
+            we, se = _min_feature(alts[0], t, depth + 1)
+            w, s = max(w, we - 2 * e), max(s, se + 2 * e)
+    return w, s
+
+
+def feature(layer: str, t: Technology | None = None) -> tuple[float, float]:
+    """(width, space) um of test-structure features on ``layer``: its width/space rules and those of its
+    covers (:func:`_min_feature`), at least :data:`MIN_FEATURE_UM`, rounded up to whole 0.1 um."""
+    t = t or cm.tech()
+    w, s = _min_feature(layer, t)
+    w = max(MIN_FEATURE_UM, w)
+    s = max(MIN_FEATURE_UM, s, w)
     return math.ceil(w * 10 - 1e-9) / 10, math.ceil(s * 10 - 1e-9) / 10
 
 
@@ -111,20 +131,35 @@ def _keepout(t: Technology, layers: list[str]) -> float:
     return max([10.0] + [x + 10.0 for x in vals])
 
 
-def _cover(c: gf.Component, lay: str, box: tuple[float, float, float, float], depth: int = 0) -> None:
-    """Shapes on the layers that must enclose ``lay`` (its enclosure rules) around ``box``."""
-    t = cm.tech()
-    x0, y0, x1, y1 = box
-    for r in t.rules:
-        if r.kind == "enclosure" and r.layer == lay and r.other_layer and depth < 3:
-            e = r.value
-            cm.rect(c, x0 - e, y0 - e, x1 + e, y1 + e, r.other_layer)
-            _cover(c, r.other_layer, (x0 - e, y0 - e, x1 + e, y1 + e), depth + 1)
+def _cover_extent(layer: str, t: Technology, depth: int = 0) -> float:
+    """How far (um) the covers that :func:`_cover` draws reach beyond a shape on ``layer``."""
+    if depth > 3:
+        return 0.0
+    return max([e + _cover_extent(alts[0], t, depth + 1) for alts, e in enclosures(layer, t)] + [0.0])
 
 
-def _bbox(c: gf.Component, lay: str) -> tuple[float, float, float, float]:
-    b = c.dbbox(c.kcl.layer(*cm.layer(lay)))
-    return b.left, b.bottom, b.right, b.top
+def _region(c: gf.Component, lay: str):
+    import klayout.db as kdb
+
+    return kdb.Region(c.begin_shapes_rec(c.kcl.layer(*cm.layer(lay)))).merged()
+
+
+def _cover(c: gf.Component, lay: str, depth: int = 0) -> None:
+    """For every enclosure rule of ``lay`` that its shapes in ``c`` do not meet yet, the shapes grown by
+    the rule's value on the (first) enclosing layer; then the same for that layer's own rules."""
+    shapes = _region(c, lay)
+    if shapes.is_empty() or depth > 3:
+        return
+    dbu = c.kcl.dbu
+    for alts, e in enclosures(lay):
+        ed = int(round(e / dbu))
+        have = _region(c, alts[0])
+        for a in alts[1:]:
+            have += _region(c, a)
+        if (shapes - have.merged().sized(-ed)).is_empty():
+            continue  # already enclosed (e.g. p-contacts on their mesa)
+        c.shapes(c.kcl.layer(*cm.layer(alts[0]))).insert(shapes.sized(ed))
+        _cover(c, alts[0], depth + 1)
 
 
 def _check_mask_layer(param: str, value: str, allowed: list[str]) -> str:
@@ -279,7 +314,7 @@ def tlm(contact: Literal["p", "n"] = "p", pad_size: float = 100.0, gaps: tuple[f
             x += pad_size + gaps[k]
     x_end = x + pad_size
     cm.rect(c, -mesa_margin, -mesa_margin, x_end + mesa_margin, pad_size + mesa_margin, mesa)
-    _cover(c, metal, (0, 0, x_end, pad_size))
+    _cover(c, metal)
     cm.set_info(c, contact=contact, metal_layer=metal, mesa_layer=mesa, width_um=float(pad_size),
                 gaps_um=list(gaps), pad_centres_um=centres, method="linear TLM (Berger 1972)")
     return c
@@ -350,7 +385,7 @@ def ctlm(contact: Literal["p", "n"] = "n", inner_radius: float = 50.0,
         r = t.rule("enclosure", metal, window)
         e = r.value if r is not None else 2.0
         cm.rect(c, box[0] - e, box[1] - e, box[2] + e, box[3] + e, window)
-    _cover(c, metal, box)
+    _cover(c, metal)
     cm.set_info(c, contact=contact, metal_layer=metal, window_layer=window, inner_radius_um=float(inner_radius),
                 gaps_um=list(gaps), pitch_um=float(pitch), method="circular TLM (Marlow & Das 1982)")
     return c
@@ -414,22 +449,22 @@ def alignment_mark(layer: str = "SHALLOW") -> gf.Component:
     for x0, y0, x1, y1 in ((-outer, inner, outer, outer), (-outer, -outer, outer, -inner),
                            (-outer, -inner, -inner, inner), (inner, -inner, outer, inner)):
         cm.rect(c, x0, y0, x1, y1, layer)
-    _cover(c, layer, (-outer, -outer, outer, outer))
+    _cover(c, layer)
     # verniers: x reads along x (vertical bars), to the right of the box; y below it
     bar = 20.0
     span = (VERNIER_BARS // 2) * (pitch + VERNIER_STEP_UM) + w
-    cover_extra = max([r.value for r in t.rules if r.kind == "enclosure" and r.layer == layer] + [0.0])
+    cover_extra = _cover_extent(layer, t)
     x_v = outer + cover_extra + gap + span  # centre of the x vernier
     vx = gf.Component()
     _comb(vx, ref, pitch, w, bar, -gap / 2, up=False, vertical=False)
     _comb(vx, layer, pitch + VERNIER_STEP_UM, w, bar, gap / 2, up=True, vertical=False)
-    _cover(vx, layer, _bbox(vx, layer))
+    _cover(vx, layer)
     rx = c << vx
     rx.dmove((x_v, 0))
     vy = gf.Component()
     _comb(vy, ref, pitch, w, bar, -gap / 2, up=False, vertical=True)
     _comb(vy, layer, pitch + VERNIER_STEP_UM, w, bar, gap / 2, up=True, vertical=True)
-    _cover(vy, layer, _bbox(vy, layer))
+    _cover(vy, layer)
     ry = c << vy
     ry.dmove((0, -(outer + cover_extra + gap + span)))
     c.flatten()
@@ -451,8 +486,7 @@ def cd_bars(layer: str = "DEEP", multiples: tuple[float, ...] = (1.0, 1.5, 2.0, 
         raise DesignRuleError("multiples must name at least one multiple of the minimum width")
     for m in multiples:
         v.in_range("multiples", m, 1.0, 10.0, "", "multiples of the minimum width, at least the rule itself")
-    wmin = max(_rule(t, "width", layer), t.grid * 2)
-    smin = max(_rule(t, "space", layer), wmin)
+    wmin, smin = _min_feature(layer, t)
     length = 100.0
     gap = max(20.0, 4 * smin)
     c = gf.Component()
@@ -468,9 +502,8 @@ def cd_bars(layer: str = "DEEP", multiples: tuple[float, ...] = (1.0, 1.5, 2.0, 
             x += w + s
         info.append({"width_um": w, "space_um": s})
         x += gap - s
-    _cover(c, layer, (0, 0, x - gap, length))
-    _caption(c, layer, 0, length + 10.0 + max([r.value for r in t.rules if r.kind == "enclosure"
-                                               and r.layer == layer] + [0.0]))
+    _cover(c, layer)
+    _caption(c, layer, 0, length + 10.0 + _cover_extent(layer, t))
     cm.set_info(c, layer=layer, bars=info, length_um=length)
     return c
 
@@ -485,8 +518,7 @@ def reticle_id(text: str = "INP_R1") -> gf.Component:
     if not text or len(text) > 24 or not all(ch.isalnum() or ch in "_-" for ch in text):
         raise DesignRuleError(f"text={text!r} must be 1-24 letters, digits, '_' or '-'")
     layers = mask_layers(t)
-    enc = max([r.value for r in t.rules if r.kind == "enclosure"] + [0.0])
-    gap = _keepout(t, layers) + enc
+    gap = _keepout(t, layers) + max(_cover_extent(lay, t) for lay in layers)
     c = gf.Component()
     y = 0.0
     lines = {}
@@ -497,7 +529,7 @@ def reticle_id(text: str = "INP_R1") -> gf.Component:
         r = c << gf.components.text_rectangular(text=words, size=px, layer=cm.layer(lay))
         r.dmove((-r.dbbox().left, y - r.dbbox().bottom))
         b = r.dbbox()
-        _cover(c, lay, (b.left, b.bottom, b.right, b.top))
+        _cover(c, lay)
         y = b.top + gap
     c.flatten()
     cm.set_info(c, text=text, layers=layers, lines=lines)
