@@ -268,12 +268,18 @@ def _block_die(design: Design, did: str, blocks: list[tuple[str, gf.Component]],
                rotate: bool = False) -> gf.Component:
     """Cells without optical or electrical ports (TLMs are their own probe pads; marks), placed in
     columns of at most the die's content height, 50 um apart; ``rotate``: blocks wider than tall are
-    turned by 90 deg (a narrower die)."""
+    turned by 90 deg (a narrower die). TLM contacts are probe pads themselves: those blocks are
+    named ``pad_*`` (the connectivity checks' bond-pad convention)."""
     def build(c: gf.Component) -> None:
         cl.ensure_active(PDK)
         room = BLOCK_H_UM - 60.0 - CONTENT_Y_UM
         refs = []
+        plo = get_tech(PDK).layer("PLANAR_OPEN")
         for name, comp in blocks:
+            # a block with BCB openings carries them under a pad-metal plate on contact metal (the
+            # rules demand both): that plate is a probe pad, so the block is named as one (pad*)
+            if not comp.dbbox(comp.kcl.layer(*plo)).empty() and not name.startswith("pad"):
+                name = f"pad_{name}"
             ref = c.add_ref(comp, name=name)
             if rotate and comp.dbbox().width() > comp.dbbox().height():
                 ref.drotate(90)
@@ -343,11 +349,11 @@ def process_tests(design: Design, used: list[str]) -> list[tuple[str, str, gf.Co
                         _cutback_die(design, did, xs, straights, used)))
     if t.tlm_gaps_um:
         out.append(("T_TLM_P", "linear TLM of the p-contact on a mesa",
-                    _block_die(design, "T_TLM_P", [("tlm_p", get("tlm", contact="p", pad_size=80.0, gaps=t.tlm_gaps_um))],
+                    _block_die(design, "T_TLM_P", [("pad_tlm_p", get("tlm", contact="p", pad_size=80.0, gaps=t.tlm_gaps_um))],
                                {"gaps": list(t.tlm_gaps_um)}, rotate=True)))
     if t.ctlm_gaps_um:
         out.append(("T_TLM_N", "circular TLM of the n-contact on the substrate",
-                    _block_die(design, "T_TLM_N", [("ctlm_n", get("ctlm", contact="n", gaps=t.ctlm_gaps_um))],
+                    _block_die(design, "T_TLM_N", [("pad_ctlm_n", get("ctlm", contact="n", gaps=t.ctlm_gaps_um))],
                                {"gaps": list(t.ctlm_gaps_um)})))
     if t.process_marks:
         tech = get_tech(PDK)

@@ -35,6 +35,8 @@ from weiming.pdk.tech import Technology
 #: Layers that no lithography mask prints: the DRC's annotation layers and the
 #: dicing lane (cut by the saw, not exposed).
 NOT_PRINTED = NON_MASK_LAYERS | {"DICING"}
+#: The pad (bond/probe) metal: covers on it are drawn as one plate.
+PAD_LAYER = "PAD"
 #: Smallest drawn feature of the test structures themselves (um), so marks stay
 #: visible under a probe-station microscope (assumption).
 MIN_FEATURE_UM = 2.0
@@ -146,7 +148,11 @@ def _region(c: gf.Component, lay: str):
 
 def _cover(c: gf.Component, lay: str, depth: int = 0) -> None:
     """For every enclosure rule of ``lay`` that its shapes in ``c`` do not meet yet, the shapes grown by
-    the rule's value on the (first) enclosing layer; then the same for that layer's own rules."""
+    the rule's value on the (first) enclosing layer; then the same for that layer's own rules.
+    A cover on the pad metal is one plate over the bounding box: BCB openings (which must sit on
+    contact metal and under pad metal) then form one probe-able pad, a via-continuity check."""
+    import klayout.db as kdb
+
     shapes = _region(c, lay)
     if shapes.is_empty() or depth > 3:
         return
@@ -158,7 +164,11 @@ def _cover(c: gf.Component, lay: str, depth: int = 0) -> None:
             have += _region(c, a)
         if (shapes - have.merged().sized(-ed)).is_empty():
             continue  # already enclosed (e.g. p-contacts on their mesa)
-        c.shapes(c.kcl.layer(*cm.layer(alts[0]))).insert(shapes.sized(ed))
+        if alts[0] == PAD_LAYER:  # one probe-able plate (a single pad-metal net), not a metal copy
+            cover = kdb.Region(shapes.bbox()).sized(ed)
+        else:
+            cover = shapes.sized(ed)
+        c.shapes(c.kcl.layer(*cm.layer(alts[0]))).insert(cover)
         _cover(c, alts[0], depth + 1)
 
 
@@ -449,7 +459,6 @@ def alignment_mark(layer: str = "SHALLOW") -> gf.Component:
     for x0, y0, x1, y1 in ((-outer, inner, outer, outer), (-outer, -outer, outer, -inner),
                            (-outer, -inner, -inner, inner), (inner, -inner, outer, inner)):
         cm.rect(c, x0, y0, x1, y1, layer)
-    _cover(c, layer)
     # verniers: x reads along x (vertical bars), to the right of the box; y below it
     bar = 20.0
     span = (VERNIER_BARS // 2) * (pitch + VERNIER_STEP_UM) + w
@@ -458,16 +467,15 @@ def alignment_mark(layer: str = "SHALLOW") -> gf.Component:
     vx = gf.Component()
     _comb(vx, ref, pitch, w, bar, -gap / 2, up=False, vertical=False)
     _comb(vx, layer, pitch + VERNIER_STEP_UM, w, bar, gap / 2, up=True, vertical=False)
-    _cover(vx, layer)
     rx = c << vx
     rx.dmove((x_v, 0))
     vy = gf.Component()
     _comb(vy, ref, pitch, w, bar, -gap / 2, up=False, vertical=True)
     _comb(vy, layer, pitch + VERNIER_STEP_UM, w, bar, gap / 2, up=True, vertical=True)
-    _cover(vy, layer)
     ry = c << vy
     ry.dmove((0, -(outer + cover_extra + gap + span)))
     c.flatten()
+    _cover(c, layer)
     _caption(c, f"{layer}>{ref}", -outer, outer + cover_extra + 10.0)
     cm.set_info(c, layer=layer, reference_layer=ref, vernier_pitch_um=float(pitch),
                 vernier_step_um=VERNIER_STEP_UM, vernier_range_um=round((VERNIER_BARS // 2) * VERNIER_STEP_UM, 3))
