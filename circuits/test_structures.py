@@ -349,7 +349,8 @@ def process_tests(design: Design, used: list[str]) -> list[tuple[str, str, gf.Co
                         _cutback_die(design, did, xs, straights, used)))
     if t.tlm_gaps_um:
         out.append(("T_TLM_P", "linear TLM of the p-contact on a mesa",
-                    _block_die(design, "T_TLM_P", [("pad_tlm_p", get("tlm", contact="p", pad_size=80.0, gaps=t.tlm_gaps_um))],
+                    _block_die(design, "T_TLM_P",
+                               [("pad_tlm_p", get("tlm", contact="p", pad_size=80.0, gaps=t.tlm_gaps_um))],
                                {"gaps": list(t.tlm_gaps_um)}, rotate=True)))
     if t.ctlm_gaps_um:
         out.append(("T_TLM_N", "circular TLM of the n-contact on the substrate",

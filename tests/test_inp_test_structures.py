@@ -130,8 +130,11 @@ def test_ctlm_gaps_from_layout():
     gaps = (10.0, 20.0, 40.0)
     c = cell("ctlm", contact="n", gaps=gaps)
     metal = region(c, c.info["metal_layer"])
-    discs = sorted([p for p in metal.each() if p.holes() == 0], key=lambda p: (-p.bbox().center().y, p.bbox().center().x))
-    planes = sorted([p for p in metal.each() if p.holes() == 1], key=lambda p: (-p.bbox().center().y, p.bbox().center().x))
+    def order(p):
+        return -p.bbox().center().y, p.bbox().center().x
+
+    discs = sorted([p for p in metal.each() if p.holes() == 0], key=order)
+    planes = sorted([p for p in metal.each() if p.holes() == 1], key=order)
     assert len(discs) == len(planes) == len(gaps)
     for g, disc, plane in zip(gaps, discs, planes):
         r0 = disc.bbox().width() * UM / 2

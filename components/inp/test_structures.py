@@ -209,16 +209,20 @@ def spiral_path(straight_length: float, turns: int, pitch: float, radius_min: fl
     # the cosine is flat at both ends: state it, or gdsfactory takes the direction of the end
     # chords (a few mdeg off) and tilts arm A by that much
     s_bend.start_angle, s_bend.end_angle = 0.0, 0.0
+    def arc(radius: float, turn: float) -> tuple[gf.Path, float]:
+        return gf.path.arc(radius=radius, angle=turn, npoints=ARC_POINTS), turn
+
+    straight = (gf.path.straight(L), 0.0)
     seq: list[tuple[gf.Path, float]] = []  # (piece, turn in deg)
     for k in range(K + 1):  # arm B, inwards
-        seq += [(gf.path.straight(L), 0.0), (gf.path.arc(radius=tk[k] - p / 2, angle=180, npoints=ARC_POINTS), 180.0)]
+        seq += [straight, arc(tk[k] - p / 2, 180.0)]
         if k < K:
-            seq += [(gf.path.straight(L), 0.0), (gf.path.arc(radius=tk[k] - 3 * p / 2, angle=180, npoints=ARC_POINTS), 180.0)]
+            seq += [straight, arc(tk[k] - 3 * p / 2, 180.0)]
     seq.append((s_bend, 0.0))
     for k in range(K, -1, -1):  # arm A, outwards
-        seq += [(gf.path.arc(radius=tk[k] - p / 2, angle=-180, npoints=ARC_POINTS), -180.0), (gf.path.straight(L), 0.0)]
+        seq += [arc(tk[k] - p / 2, -180.0), straight]
         if k > 0:
-            seq += [(gf.path.arc(radius=tk[k - 1] - 3 * p / 2, angle=-180, npoints=ARC_POINTS), -180.0), (gf.path.straight(L), 0.0)]
+            seq += [arc(tk[k - 1] - 3 * p / 2, -180.0), straight]
     whole, heading, pieces = gf.Path(), 0.0, []
     for piece, turn in seq:
         a = len(whole.points) - 1 if len(whole.points) else 0
@@ -286,8 +290,8 @@ def _probe_pad(c: gf.Component, x0: float, y0: float, x1: float, y1: float, meta
 
 
 @register("inp")
-def tlm(contact: Literal["p", "n"] = "p", pad_size: float = 100.0, gaps: tuple[float, ...] = (10.0, 15.0, 20.0, 30.0, 50.0, 80.0),
-        mesa_margin: float = 5.0) -> gf.Component:
+def tlm(contact: Literal["p", "n"] = "p", pad_size: float = 100.0,
+        gaps: tuple[float, ...] = (10.0, 15.0, 20.0, 30.0, 50.0, 80.0), mesa_margin: float = 5.0) -> gf.Component:
     """Linear transfer-length-method (TLM) row: ``len(gaps) + 1`` square contacts of ``pad_size`` um
     on a mesa of width pad_size + 2 x ``mesa_margin``, spaced by ``gaps`` (um).
 
@@ -303,7 +307,6 @@ def tlm(contact: Literal["p", "n"] = "p", pad_size: float = 100.0, gaps: tuple[f
     """
     v.choice("contact", contact, ("p", "n"))
     metal = contact_metal(contact)
-    w, s = feature(metal)
     lo = max(cm.rule_value("PAD.W.1"), cm.rule_value("PLO.W.1") + 2 * cm.rule_value("PLO.EN.1"), 50.0)
     cm.length("pad_size", pad_size, lo=lo, hi=300.0, why="a probe needle lands on each contact (>= 50 um)")
     gaps = tuple(float(g) for g in gaps)
@@ -358,7 +361,8 @@ def ctlm(contact: Literal["p", "n"] = "n", inner_radius: float = 50.0,
         cm.length("gaps", g, lo=smin, hi=200.0, why=f"space rules of {metal} and PAD")
     ring = 40.0  # contact plane width around the hole: room for a probe needle (assumption)
     r_out_max = inner_radius + max(gaps) + ring
-    cm.length("pitch", pitch, lo=math.ceil(2 * r_out_max + smin), hi=2000.0, why="elements kept apart by the space rules")
+    cm.length("pitch", pitch, lo=math.ceil(2 * r_out_max + smin), hi=2000.0,
+              why="elements kept apart by the space rules")
     import klayout.db as kdb
 
     c = gf.Component()
