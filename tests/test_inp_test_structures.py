@@ -182,7 +182,9 @@ def test_reticle_id_and_cd_bars_on_every_mask():
         wmin = t.rule("width", lay).value if t.rule("width", lay) else 0.002
         widths = sorted({round(p.bbox().width() * UM, 3) for p in region(cd, lay).each()
                          if p.bbox().height() * UM == 100.0})
-        assert widths[0] == pytest.approx(wmin, abs=0.002), lay  # the rule itself is printed
+        assert widths[0] >= wmin - 1e-9, lay
+        if not ts.enclosures(lay, t):  # nothing drawn around it: the rule itself is printed
+            assert widths[0] == pytest.approx(wmin, abs=0.002), lay
 
 
 # --------------------------------------------------------------------------- the default build
@@ -216,8 +218,9 @@ def test_optical_test_dies_reach_the_facets_and_electrical_ones_have_pads(built)
               "T_CUTBACK_SHALLOW": 2 * len(t.cutback_shallow_straight_um)}
     for did, n in facets.items():
         assert len(net(did)["io"]) == n, (did, net(did)["io"])
-    assert len(net("T_PD")["electrodes_to_pads"]) == 2      # p and n contact each on a pad
-    assert len(net("T_VOA")["electrodes_to_pads"]) == 1
+    assert len(net("T_PD")["electrodes_to_pads"]) >= 2      # p and n contact each on a pad
+    assert len(net("T_VOA")["electrodes_to_pads"]) >= 1
+    assert all(net(did)["errors"] == [] for did in ("T_PD", "T_VOA"))
     # TLM contacts are probe pads themselves (pad metal >= 50 um across on every contact)
     tlm = region(str(out / "chips" / "T_TLM_P.gds"), "PAD")
     assert sum(p.bbox().width() * UM >= 50 and p.bbox().height() * UM >= 50 for p in tlm.each()) \

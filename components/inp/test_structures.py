@@ -146,11 +146,13 @@ def _region(c: gf.Component, lay: str):
     return kdb.Region(c.begin_shapes_rec(c.kcl.layer(*cm.layer(lay)))).merged()
 
 
-def _cover(c: gf.Component, lay: str, depth: int = 0) -> None:
+def _cover(c: gf.Component, lay: str, depth: int = 0, boxes: bool = False) -> None:
     """For every enclosure rule of ``lay`` that its shapes in ``c`` do not meet yet, the shapes grown by
     the rule's value on the (first) enclosing layer; then the same for that layer's own rules.
     A cover on the pad metal is one plate over the bounding box: BCB openings (which must sit on
-    contact metal and under pad metal) then form one probe-able pad, a via-continuity check."""
+    contact metal and under pad metal) then form one probe-able pad, a via-continuity check.
+    ``boxes``: cover each shape by its grown bounding box (a rectangular mesa under round contacts,
+    whose curved edges a ridge layer's bend-radius rule would flag)."""
     import klayout.db as kdb
 
     shapes = _region(c, lay)
@@ -166,6 +168,8 @@ def _cover(c: gf.Component, lay: str, depth: int = 0) -> None:
             continue  # already enclosed (e.g. p-contacts on their mesa)
         if alts[0] == PAD_LAYER:  # one probe-able plate (a single pad-metal net), not a metal copy
             cover = kdb.Region(shapes.bbox()).sized(ed)
+        elif boxes:
+            cover = kdb.Region([p.bbox() for p in shapes.each()]).sized(ed).merged()
         else:
             cover = shapes.sized(ed)
         c.shapes(c.kcl.layer(*cm.layer(alts[0]))).insert(cover)
@@ -399,7 +403,7 @@ def ctlm(contact: Literal["p", "n"] = "n", inner_radius: float = 50.0,
         r = t.rule("enclosure", metal, window)
         e = r.value if r is not None else 2.0
         cm.rect(c, box[0] - e, box[1] - e, box[2] + e, box[3] + e, window)
-    _cover(c, metal)
+    _cover(c, metal, boxes=True)
     cm.set_info(c, contact=contact, metal_layer=metal, window_layer=window, inner_radius_um=float(inner_radius),
                 gaps_um=list(gaps), pitch_um=float(pitch), method="circular TLM (Marlow & Das 1982)")
     return c
