@@ -142,8 +142,21 @@ class SinTests(_M):
 
 
 class InpTests(_M):
+    """The InP reticle's test dies (circuits/test_structures.py)."""
+
     laser: bool
     modulator_lengths_um: tuple[float, ...]
+    #: Straight lengths of the cutback spirals (same turns and gap: equal bends), per ridge type.
+    cutback_deep_straight_um: tuple[float, ...]
+    cutback_shallow_straight_um: tuple[float, ...]
+    cutback_turns: int = Field(ge=1, le=20)
+    #: Contact spacings of the linear p-side TLM and of the circular n-side TLM.
+    tlm_gaps_um: tuple[float, ...]
+    ctlm_gaps_um: tuple[float, ...]
+    #: Stand-alone photodiode, VOA, SSC pair, MMI 1x2 / 2x2, DBR grating in transmission.
+    devices: bool
+    #: Alignment marks and verniers of every later mask, CD bars of every mask, reticle ID.
+    process_marks: bool
 
 
 class Reticle(_M):
@@ -242,7 +255,11 @@ class Design(_M):
         for key, vals, lo in (("sin_tests.gap_sweep_um", self.sin_tests.gap_sweep_um, 0.1),
                               ("sin_tests.cutback_lengths_um", self.sin_tests.cutback_lengths_um, 100.0),
                               ("sin_tests.dispersion_widths_um", self.sin_tests.dispersion_widths_um, 0.25),
-                              ("inp_tests.modulator_lengths_um", self.inp_tests.modulator_lengths_um, 50.0)):
+                              ("inp_tests.modulator_lengths_um", self.inp_tests.modulator_lengths_um, 50.0),
+                              ("inp_tests.cutback_deep_straight_um", self.inp_tests.cutback_deep_straight_um, 1.0),
+                              ("inp_tests.cutback_shallow_straight_um", self.inp_tests.cutback_shallow_straight_um, 1.0),
+                              ("inp_tests.tlm_gaps_um", self.inp_tests.tlm_gaps_um, 1.0),
+                              ("inp_tests.ctlm_gaps_um", self.inp_tests.ctlm_gaps_um, 1.0)):
             bad = [v for v in vals if not lo <= v <= 100_000]
             if bad:
                 raise ValueError(f"{key}: values {bad} outside [{lo}, 100000]")

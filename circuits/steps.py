@@ -184,9 +184,10 @@ class BuildRun:
         from weiming.pdk.drc import run_drc
 
         d = self.d
+        from weiming.circuits.test_structures import inp_test_ids
+
         n_dies = d.server.count + len(d.sin_tests.gap_sweep_um) + len(d.sin_tests.dispersion_widths_um) \
-            + len(d.sin_tests.cutback_lengths_um) + len(clients(d.network)) + int(d.inp_tests.laser) \
-            + 2 * len(d.inp_tests.modulator_lengths_um)
+            + len(d.sin_tests.cutback_lengths_um) + len(clients(d.network)) + len(inp_test_ids(d))
         ctx = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                        TimeElapsedColumn(), console=Console(stderr=True), transient=False) if self.show else None
         with ctx if ctx is not None else contextlib.nullcontext():

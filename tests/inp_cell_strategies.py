@@ -11,6 +11,11 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from weiming.components.inp.test_structures import mask_layers
+from weiming.pdk import get_tech
+
+_MASKS = mask_layers(get_tech("inp"))
+
 
 def um(lo: float, hi: float) -> st.SearchStrategy[float]:
     """A length in um on the 1 nm grid, in [lo, hi]."""
@@ -59,6 +64,21 @@ VALID: dict[str, st.SearchStrategy[dict]] = {
     "transition_shallow_active": _kw(length=um(10, 200), active_overlap=um(4, 10)),
     "pad_dc": _kw(size_x=w_um(7, 200), size_y=w_um(7, 200)),
     "pad_gsg": _kw(pitch=um(100, 200), pad_width=w_um(7, 120), pad_height=w_um(7, 92)),
+    # test structures (components/inp/test_structures.py); straight_length >= pi x radius_min (centre S-bend)
+    "cutback_spiral": st.one_of(
+        _kw(cross_section=st.just("deep"), straight_length=um(240, 600), turns=st.integers(1, 3), gap=w_um(1.0, 6.0)),
+        _kw(cross_section=st.just("shallow"), straight_length=um(630, 900), turns=st.integers(1, 2),
+            gap=w_um(2.0, 10.0))),
+    "tlm": _kw(contact=st.sampled_from(["p", "n"]), pad_size=um(50, 150),
+               gaps=st.lists(um(10, 100), min_size=3, max_size=6).map(tuple), mesa_margin=um(2, 20)),
+    "ctlm": _kw(contact=st.sampled_from(["p", "n"]), inner_radius=um(30, 80),
+                gaps=st.lists(um(10, 40), min_size=3, max_size=5).map(tuple), pitch=um(340, 500)),
+    "alignment_mark": _kw(layer=st.sampled_from(_MASKS[1:])),
+    "cd_bars": _kw(layer=st.sampled_from(_MASKS), multiples=st.lists(st.floats(1.0, 3.0), min_size=1,
+                                                                      max_size=3).map(tuple)),
+    "reticle_id": _kw(text=st.text(alphabet="ABCXYZ0189_-", min_size=1, max_size=8)),
+    "dbr_grating": _kw(bragg_wavelength_nm=st.floats(1530.0, 1570.0, allow_nan=False), length=um(20, 400),
+                       taper_length=um(10, 50)),
 }
 
 INVALID: dict[str, st.SearchStrategy[dict]] = {
@@ -85,4 +105,14 @@ INVALID: dict[str, st.SearchStrategy[dict]] = {
     "transition_shallow_active": _kw(active_overlap=um(0.001, 3.999)),
     "pad_dc": _kw(size_x=um(0.001, 6.999)),
     "pad_gsg": _kw(pitch=um(50, 87.999)),
+    "cutback_spiral": st.one_of(_kw(gap=um(0.001, 0.999)), _kw(straight_length=um(1, 200)),
+                                _kw(cross_section=st.sampled_from(["active", "metal_dc"]))),
+    "tlm": st.one_of(_kw(gaps=st.tuples(um(0.001, 9.999), st.just(20.0), st.just(30.0))), _kw(pad_size=um(1, 49.999)),
+                     _kw(gaps=st.just((20.0, 30.0)))),
+    "ctlm": st.one_of(_kw(inner_radius=um(1, 29.999)), _kw(pitch=um(10, 269.999))),
+    "alignment_mark": _kw(layer=st.sampled_from([_MASKS[0], "TEXT", "DICING", "NOPE"])),
+    "cd_bars": st.one_of(_kw(layer=st.sampled_from(["TEXT", "FLOORPLAN", "NOPE"])),
+                         _kw(multiples=st.tuples(st.floats(0.01, 0.99)))),
+    "reticle_id": _kw(text=st.sampled_from(["", "has space", "X" * 30, "a/b"])),
+    "dbr_grating": st.one_of(_kw(bragg_wavelength_nm=st.floats(100.0, 1300.0)), _kw(length=um(0.001, 4.999))),
 }

@@ -21,7 +21,9 @@ from weiming.pdk import activate, get_tech
 C0 = 299_792_458.0
 NAMES = {"straight", "bend_euler", "taper", "dbr_laser", "soa", "phase_modulator", "mzm", "voa", "amzi",
          "mmi1x2", "mmi2x2", "photodiode", "ssc", "transition_deep_shallow", "transition_shallow_active",
-         "pad_dc", "pad_gsg"}
+         "pad_dc", "pad_gsg",
+         # test structures (components/inp/test_structures.py)
+         "cutback_spiral", "tlm", "ctlm", "alignment_mark", "cd_bars", "reticle_id", "dbr_grating"}
 
 
 @pytest.fixture(autouse=True)
