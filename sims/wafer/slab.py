@@ -33,21 +33,6 @@ def quaternary_index(wavelength_um: float, lambda_g_um: float) -> float:
     return float(quaternary.index(wavelength_um, quaternary.y_from_lambda_g(lambda_g_um)))
 
 
-def eim_neff(regions: list[tuple[list[float], list[float]]], width_um: float, wavelength_um: float) -> float:
-    """Two-step EIM of a ridge: ``regions = [(inside stack), (outside stack)]``.
-
-    Each stack is ``([n_sub, n_core, n_cov], [d_core_um])``; the vertical
-    slabs give the TE effective indices, the lateral slab (width
-    ``width_um``) is then solved for TM (the quasi-TE field is normal to the
-    ridge walls).
-    """
-    (ni, di), (no, do) = regions
-    n_in = slab_neff(ni[0], ni[1], ni[2], di[0], wavelength_um, "TE")
-    n_out = no[0] if do[0] <= 0 else slab_neff(no[0], no[1], no[2], do[0], wavelength_um, "TE",
-                                                        below_cutoff="clamp")
-    return slab_neff(n_out, n_in, n_out, width_um, wavelength_um, "TM")
-
-
 def group_index_fd(neff_of_wl, wavelength_um: float, h_um: float = 0.002) -> tuple[float, float, float]:
     """(neff, ng, d2neff/dl2 in 1/um^2) by central differences of ``neff_of_wl``."""
     n0, np_, nm = neff_of_wl(wavelength_um), neff_of_wl(wavelength_um + h_um), neff_of_wl(wavelength_um - h_um)
