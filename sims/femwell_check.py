@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -169,6 +170,12 @@ def femwell_supermode_split(pdk: str, xs: str, gap_um: float, wavelength_um: flo
     return {"n_even": n_e, "n_odd": n_o, "split": n_e - n_o}
 
 
+@lru_cache(maxsize=64)
+def _split_cached(pdk: str, xs: str, gap_um: float, wavelength_um: float, settings: FemSettings) -> float:
+    """In-process memo of femwell splits (point and pulley checks of one gap share the solves)."""
+    return femwell_supermode_split(pdk, xs, gap_um, wavelength_um, settings=settings)["split"]
+
+
 def femwell_kappa2(pdk: str, xs: str, gap_um: float, radius_um: float, *, coupler: str = "point",
                    wrap_angle_deg: float | None = None, wavelength_um: float = 1.54978, decay_lengths: float = 2.0,
                    settings: FemSettings | None = None) -> dict:
@@ -186,20 +193,19 @@ def femwell_kappa2(pdk: str, xs: str, gap_um: float, radius_um: float, *, couple
 
     geom = xs_geometry(pdk, xs)
     n_cl = geom.n_at(wavelength_um)[geom.material_at(0.0, geom.core_z[1] + 0.5)]
+    core = min(0.15, geom.thickness_um)  # at least one element across a thin film
+    # the single guide with wide walls gives femwell's own neff and decay length 1/gamma
+    n1 = FemWaveguide(geom, FemSettings(core_um=core, far_um=0.8, margin_y_um=6.0, margin_z_um=5.0)).neff(
+        wavelength_um)
+    gamma = 2 * math.pi / wavelength_um * math.sqrt(n1 * n1 - n_cl * n_cl)
     if settings is None:
         # coarse mesh (the split converges fast: sin100 at 2.5 um, 0.1/0.6-um mesh vs 0.05/0.4: +1.4 %);
         # zero-field walls 5 (lateral) and 4 (vertical) field decay lengths from the cores, where the
-        # field is below 1 % (the wall's image coupling to the other guide is then < 1e-4 of the direct one)
-        core = min(0.15, geom.thickness_um)  # at least one element across a thin film
-        probe = FemWaveguide(geom, FemSettings(core_um=core, far_um=0.8))
-        n0 = probe.neff(wavelength_um)
-        lg = 1 / (2 * math.pi / wavelength_um * math.sqrt(n0 * n0 - n_cl * n_cl))
-        settings = FemSettings(core_um=core, far_um=0.8, margin_y_um=max(1.5, 5 * lg), margin_z_um=max(1.5, 4 * lg))
-    single = FemWaveguide(geom, settings)
-    n1 = single.neff(wavelength_um)
-    gamma = 2 * math.pi / wavelength_um * math.sqrt(n1 * n1 - n_cl * n_cl)
+        # field is below 2 % (the walls' image coupling to the other guide is then < 1e-4 of the direct one)
+        settings = FemSettings(core_um=core, far_um=0.8, margin_y_um=max(1.5, 5 / gamma),
+                               margin_z_um=max(1.5, 4 / gamma))
     g2 = gap_um + decay_lengths / gamma
-    dn = [femwell_supermode_split(pdk, xs, g, wavelength_um, settings=settings)["split"] for g in (gap_um, g2)]
+    dn = [_split_cached(pdk, xs, g, wavelength_um, settings) for g in (gap_um, g2)]
     k2, _ = integrate_coupler([gap_um, g2], dn, 2 * math.pi * n1 / wavelength_um, wavelength_um, gap_um, radius_um,
                               geom.width_um, geom.width_um, coupler, wrap_angle_deg)
     return {"kappa2": k2, "gaps_um": [gap_um, g2], "splits": dn, "neff": n1}

@@ -125,7 +125,9 @@ def _femwell_or_skip():
 @pytest.mark.slow
 @pytest.mark.parametrize("pdk,gap,radius,kind,wrap", [
     ("sin100", 2.5, 763.0, "point", None),    # the comb ring's coupler (R for a 30 GHz FSR)
-    ("sin100", 2.5, 763.0, "pulley", 20.0),   # pulley: wrap section + phase mismatch
+    # pulley near its phase-matched maximum (kappa^2 vs wrap peaks at ~3 deg for this bus, then oscillates;
+    # at the nulls, e.g. 8 and 20 deg, kappa^2 is a small difference and the check would test the null's position)
+    ("sin100", 2.5, 763.0, "pulley", 3.0),
     ("sin800", 0.6, 100.0, "point", None),    # thick film: a typical anomalous-dispersion ring gap
 ])
 def test_full_vector_kappa2_agrees_with_femwell_supermodes(pdk, gap, radius, kind, wrap):
