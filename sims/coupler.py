@@ -354,9 +354,12 @@ def coupler_model(pdk: str, gap_um: float, radius_um: float, width_um: float | N
             red.n_core, red.n_clad, w, gap_um, radius_um, coupler=coupler, wrap_angle_deg=wrap_angle_deg,
             wavelength_um=wavelength_um).to_json())
         return CouplerResult(**val)
-    from weiming.sims.modes import solve_modes, xs_geometry
+    from weiming.sims.modes import ModeSolverInputError, solve_modes, xs_geometry
 
-    g_tab, dn_tab = split_table_xs(pdk, xs, float(gap_um), float(wavelength_um), w)
+    try:
+        g_tab, dn_tab = split_table_xs(pdk, xs, float(gap_um), float(wavelength_um), w)
+    except ModeSolverInputError as e:
+        raise CouplerError(str(e)) from None
     n1 = solve_modes(pdk, xs, float(wavelength_um), width=w)[0].neff
     geom = xs_geometry(pdk, xs, width=w)
     n_ox = geom.n_at(wavelength_um)[geom.material_at(0.0, geom.core_z[1] + 0.5)]
