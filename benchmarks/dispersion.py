@@ -1,11 +1,13 @@
-"""Benchmark: 41-wavelength dispersion curve of the comb waveguide, MPB vs femwell.
+"""Benchmark: 41-wavelength dispersion curve of the comb waveguide, per solver, against a converged reference.
 
-Target (issue 5): the MPB curve (sin100 resonator, 1.45-1.65 um, 41 points,
-default resolution, one fixed grid) in <= 60 s on 2 cores. femwell, the
-second solver, is timed on the same curve with the coarsest mesh whose neff
-at 1.55 um is as close to a fine-mesh femwell reference as MPB's is ("equal
-neff accuracy"); the script prints both times and their ratio, all measured
-in this process with the disk cache off.
+In one run (disk cache off): the reference (femwell on a fine 0.03-um core
+mesh, 5-point stencils at 1.55 um), then per solver the 41-wavelength time and
+|neff - ref|, |ng - ref|, |D / D_ref - 1| at 1.55 um: MPB on its default grid,
+the fast MPB route (:func:`weiming.sims.dispersion.fast_dispersion_curve`:
+7 Chebyshev wavelengths, two grids, Richardson, smooth fit) and femwell on
+the coarsest mesh whose neff is within 3e-5 of the reference; then the
+ratios femwell time / MPB time. Target (issue 18): the fast route within
+3e-5 (neff), 1e-4 (ng), 2 % (D) at >= 5x femwell's speed.
 
 ``--validate`` also runs the solver cross-check (neff 5e-4, ng 1 %, D 10 %)
 on the sin100 and sin800 resonators and the InP deep ridge; the sin800 case

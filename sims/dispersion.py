@@ -138,7 +138,13 @@ def dispersion_curve(pdk: str, xs: str, wavelengths_um=None, *, width=None, thic
 #: second order: sin100 neff at 20/30/40 px/um is 3.3/1.4/0.46e-4 above 60 px/um).
 FAST_RESOLUTIONS = (20, 30)
 #: Chebyshev nodes over the band: neff is solved there and interpolated by a
-#: polynomial of degree FAST_NODES - 1 (checked in benchmarks/dispersion.py).
+#: polynomial of degree FAST_NODES - 1 (7 vs 9 nodes on sin100: neff within
+#: 4e-9, ng within 2e-6). Measured by benchmarks/dispersion.py (sin100
+#: resonator, 41 wavelengths 1.45-1.65 um, one run on the shared 2-core machine,
+#: reference = femwell 0.03-um core mesh with 5-point stencils at 1.55 um):
+#: fast route 9.8 s, |neff - ref| 6.1e-6, |ng - ref| 8.0e-5, D 0.9 %; femwell
+#: (coarsest mesh within 3e-5) 287 s, 1.9e-5 / 9.5e-6 / 0.1 %; the default
+#: one-grid MPB curve ~32 s at ~2e-4 in neff. femwell / fast = 29x.
 FAST_NODES = 7
 
 
