@@ -11,7 +11,12 @@ It reads only the chip's top-level instances and their (transformed) ports:
 - **contacts**: every conductor of a route (also the grounds of a coplanar
   line, which have no ports) touches pad metal and device metal;
 - **crossings**: routing metal (instances named ``wire*``) must not overlap
-  optical waveguide layers, except where the PDK allows it (``CROSSING_RULES``).
+  optical waveguide layers, except where the PDK allows it (``CROSSING_RULES``);
+- **terminals** (InP, :func:`check_terminals`): from the layout alone, every
+  device terminal (BCB opening on p- or n-contact metal) is on a pad-metal net
+  that holds a bond pad, every GSG ground pad reaches an n contact, no net
+  joins p and n;
+- **grid**: no placement in the hierarchy leaves the 1 nm grid when flattened.
 
 Instance naming convention used by the chip builders: ``pad*`` bond pads,
 ``wire*`` electrical routes, ``wg*`` optical routes, ``label*`` die labels
@@ -65,10 +70,21 @@ def _ports(c: gf.Component) -> list[_P]:
     return out
 
 
+#: Largest angle (deg) between a facet port's direction and the die edge's outward normal: an angled
+#: SSC meets the cleaved facet at up to ~10 deg (issue 12: 7-10 deg against facet reflections).
+FACET_ANGLE_MAX_DEG = 15.0
+
+
 def _on_edge_facing_out(p: _P, size_um: tuple[float, float], tol: float = 1.0) -> bool:
+    import math
+
     w, h = size_um
-    facing = {0.0: abs(p.x - w) <= tol, 180.0: abs(p.x) <= tol, 90.0: abs(p.y - h) <= tol, 270.0: abs(p.y) <= tol}
-    return facing.get(round(p.orientation) % 360 * 1.0, False)
+    for normal, on in ((0.0, abs(p.x - w) <= tol), (180.0, abs(p.x) <= tol), (90.0, abs(p.y - h) <= tol),
+                       (270.0, abs(p.y) <= tol)):
+        off = abs((p.orientation - normal + 180.0) % 360.0 - 180.0)
+        if on and off <= FACET_ANGLE_MAX_DEG:
+            return True
+    return False
 
 
 def check_optical(c: gf.Component, size_um: tuple[float, float], ports: list[_P] | None = None
@@ -250,6 +266,173 @@ def check_contacts(c: gf.Component, pdk: str) -> list[str]:
     return errors
 
 
+def _flat(c: gf.Component, layer: tuple[int, int], insts=None) -> kdb.Region:
+    """Merged shapes of ``layer`` of the whole chip (or of ``insts`` only), flattened, in dbu."""
+    if insts is None:
+        return kdb.Region(c.begin_shapes_rec(c.kcl.layer(*layer))).merged()
+    return _region(c, layer, insts)
+
+
+def check_terminals(c: gf.Component, pdk: str) -> tuple[list[str], dict]:
+    """Device terminals and GSG grounds from the layout alone (InP), not from ports or a netlist.
+
+    - a **terminal** is a BCB opening on contact metal: PLANAR_OPEN over PMETAL (p side) or over
+      NMETAL (n side, the top-side n contact on the deep-etched n-InP field);
+    - a **net** is one merged polygon of pad metal (PAD) of the whole chip;
+    - every terminal's net must hold a bond pad (the PAD of an instance named ``pad*``), and an n
+      terminal's a ground pad (a DC pad ``pad*gnd*`` or a GSG row's ground pad);
+    - every ground pad of a GSG pad row (the two outer pads; the signal pad is the one at the
+      row's middle port) must be on a net that holds an n terminal (the n contact);
+    - no net may hold both a p and an n terminal (a p-n short).
+
+    Returns (errors, summary counts).
+    """
+    if pdk != "inp":
+        return [], {}
+    t = get_tech(pdk)
+    dbu = c.kcl.dbu
+    metal = _flat(c, t.layer("PAD"))
+    opening = _flat(c, t.layer("PLANAR_OPEN"))
+    p_term = opening & _flat(c, t.layer("PMETAL"))
+    n_term = opening & _flat(c, t.layer("NMETAL"))
+    pads = [i for i in c.insts if i.name.startswith("pad")]
+    pad_r = _flat(c, t.layer("PAD"), pads) if pads else kdb.Region()
+    nets = [kdb.Region(poly) for poly in metal.each()]
+    net_pad = [not n.interacting(pad_r).is_empty() for n in nets]
+    net_p = [not n.interacting(p_term).is_empty() for n in nets]
+    net_n = [not n.interacting(n_term).is_empty() for n in nets]
+    errors = []
+
+    def net_of(poly) -> int | None:
+        one = kdb.Region(poly)
+        for k, n in enumerate(nets):
+            if not n.interacting(one).is_empty():
+                return k
+        return None
+
+    counts = {"p_terminals": 0, "n_terminals": 0, "terminals_to_pad": 0, "gsg_grounds": 0,
+              "gsg_grounds_to_n_contact": 0, "n_terminals_to_ground_pad": 0}
+    li = c.kcl.layer(*t.layer("PAD"))
+    ground_pads = kdb.Region()  # DC ground pads (pad_*gnd*) and the ground pads of GSG rows
+    gsg_grounds: list[tuple[str, kdb.Polygon]] = []
+    for inst in pads:
+        own = kdb.Region(inst.cell.begin_shapes_rec(li)).transformed(inst.trans).merged()
+        if len(inst.ports) == 3:  # a GSG pad row: the signal pad's port e2 sits on the middle of its edge
+            sx, sy = next(p for p in inst.ports if p.name == "e2").center
+            for poly in own.each():
+                cb = poly.bbox().center()
+                if abs(cb.x * dbu - sx) > 1e-3 and abs(cb.y * dbu - sy) > 1e-3:
+                    gsg_grounds.append((inst.name, poly))
+                    ground_pads.insert(poly)
+        elif "gnd" in inst.name:
+            ground_pads += own
+    net_gnd = [not n.interacting(ground_pads).is_empty() for n in nets]
+    for kind, reg in (("p", p_term), ("n", n_term)):
+        for poly in reg.each():
+            counts[f"{kind}_terminals"] += 1
+            k = net_of(poly)
+            b = poly.bbox()
+            where = f"({b.center().x * dbu:.1f}, {b.center().y * dbu:.1f}) um"
+            if k is None:
+                errors.append(f"{kind} terminal at {where} has no pad metal on it")
+            elif not net_pad[k]:
+                errors.append(f"{kind} terminal at {where} does not reach a bond pad")
+            else:
+                counts["terminals_to_pad"] += 1
+                if kind == "n" and not net_gnd[k]:
+                    errors.append(f"n terminal at {where} reaches a pad that is not a ground pad")
+                elif kind == "n":
+                    counts["n_terminals_to_ground_pad"] += 1
+    for k in range(len(nets)):
+        if net_p[k] and net_n[k]:
+            b = nets[k].bbox()
+            errors.append(f"pad-metal net at ({b.center().x * dbu:.1f}, {b.center().y * dbu:.1f}) um joins a p "
+                          "and an n terminal (p-n short)")
+    for name, poly in gsg_grounds:
+        counts["gsg_grounds"] += 1
+        k = net_of(poly)
+        b = poly.bbox()
+        if k is None or not net_n[k]:
+            errors.append(f"GSG ground pad of {name} at ({b.center().x * dbu:.1f}, {b.center().y * dbu:.1f}) um "
+                          "does not reach an n contact")
+        else:
+            counts["gsg_grounds_to_n_contact"] += 1
+    return errors, counts
+
+
+def pad_clearance_um(c: gf.Component) -> float | None:
+    """Smallest edge-to-edge distance (um) between a DC pad and a GSG pad row of the chip (instances
+    named ``pad*``; a GSG row is a pad cell with three ports), or None without both kinds."""
+    import math
+
+    pads = [i for i in c.insts if i.name.startswith("pad")]
+    gsg = [i.dbbox() for i in pads if len(i.ports) == 3]
+    dc = [i.dbbox() for i in pads if len(i.ports) != 3]
+    if not gsg or not dc:
+        return None
+    best = math.inf
+    for a in dc:
+        for b in gsg:
+            dx = max(b.left - a.right, a.left - b.right, 0.0)
+            dy = max(b.bottom - a.top, a.bottom - b.top, 0.0)
+            best = min(best, math.hypot(dx, dy))
+    return best
+
+
+def off_grid_instances(c: gf.Component) -> list[str]:
+    """Instances anywhere in the hierarchy whose placement is not a pure 90-degree rotation/mirror
+    with a whole-dbu displacement (a complex transformation): their vertices leave the database grid
+    when the layout is flattened. Empty means every flattened vertex stays on the grid."""
+    ly = c.kcl.layout
+    top = ly.cell(c.name)
+    out = []
+    for ci in [top.cell_index(), *top.called_cells()]:
+        cell = ly.cell(ci)
+        for inst in cell.each_inst():
+            if inst.is_complex():
+                out.append(f"{cell.name}/{inst.cell.name} at {inst.dcplx_trans}")
+    return out
+
+
+def optical_path_um(c: gf.Component, start_inst: str, start_port: str, end_inst: str, end_port: str) -> float:
+    """Length (um) of the optical chain from port ``start_port`` of ``start_inst`` (entered there)
+    to ``end_port`` of ``end_inst``, following coincident optical ports of the top-level instances.
+
+    Each instance contributes the straight distance between the port it is entered
+    at and the port it is left at (exact for straight guides and the SSC, a lower
+    bound for bends); an instance with more than two optical ports is left at the
+    port nearest the end. Raises ``ValueError`` when the chain does not reach the end.
+    """
+    import math
+
+    ports = [p for p in _ports(c) if p.optical]
+    by_inst: dict[str, list[_P]] = {}
+    at: dict[tuple[float, float], list[_P]] = {}
+    for p in ports:
+        by_inst.setdefault(p.inst, []).append(p)
+        at.setdefault((p.x, p.y), []).append(p)
+    end = next((p for p in by_inst.get(end_inst, []) if p.name == end_port), None)
+    cur = next((p for p in by_inst.get(start_inst, []) if p.name == start_port), None)
+    if end is None or cur is None:
+        raise ValueError(f"no optical port {start_inst}.{start_port} or {end_inst}.{end_port}")
+    total, seen = 0.0, set()
+    while True:
+        if cur.inst == end_inst:
+            return total + math.hypot(end.x - cur.x, end.y - cur.y)
+        if cur.inst in seen:
+            raise ValueError(f"optical chain from {start_inst} loops at {cur.inst}")
+        seen.add(cur.inst)
+        others = [q for q in by_inst[cur.inst] if q.name != cur.name]
+        if not others:
+            raise ValueError(f"optical chain from {start_inst} ends at {cur.inst} before {end_inst}")
+        out = min(others, key=lambda q: math.hypot(end.x - q.x, end.y - q.y))
+        total += math.hypot(out.x - cur.x, out.y - cur.y)
+        nxt = [q for q in at[(out.x, out.y)] if q.inst != out.inst]
+        if not nxt:
+            raise ValueError(f"optical chain from {start_inst} is open at {out.inst}.{out.name}")
+        cur = nxt[0]
+
+
 def check_chip(c: gf.Component, pdk: str, size_um: tuple[float, float]) -> dict:
     """All checks of one chip: ``{"errors": [...], "io": [...], "pads": {port: pad}}``."""
     ports = _ports(c)
@@ -258,5 +441,8 @@ def check_chip(c: gf.Component, pdk: str, size_um: tuple[float, float]) -> dict:
     cross = check_crossings(c, pdk)
     shorts = check_shorts(c, pdk, ports)
     contacts = check_contacts(c, pdk)
-    return {"errors": opt_err + el_err + cross + shorts + contacts, "io": io, "pads": reach}
+    term_err, terms = check_terminals(c, pdk)
+    grid = [f"off-grid placement {x} (vertices leave the 1 nm grid when flattened)" for x in off_grid_instances(c)]
+    return {"errors": opt_err + el_err + cross + shorts + contacts + term_err + grid, "io": io, "pads": reach,
+            "terminals": terms}
 

@@ -112,15 +112,50 @@ class ServerChip(_M):
     comb: CombOperatingPoint
 
 
+class TransmitterDevice(_M):
+    """One device of the client transmitter's optical chain (after the laser), in optical order."""
+
+    name: str = Field(pattern=r"^(im|pm|amzi|voa)[A-Za-z0-9_]*$")  # instance name; its prefix is its kind
+    kind: Literal["im", "pm", "amzi", "voa"]
+    role: str = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _prefix(self) -> "TransmitterDevice":
+        if not self.name.startswith(self.kind):
+            raise ValueError(f"name {self.name!r} must start with its kind {self.kind!r} (device naming for LVS)")
+        return self
+
+
 class ClientChip(_M):
     die_um: Size
+    #: The optical chain after the laser, in order: counts and roles of the modulators, the AMZI, the VOA.
+    transmitter: tuple[TransmitterDevice, ...] = Field(min_length=1)
+    #: Pulse period the AMZI encoder's delay is matched to (ps).
+    pulse_period_ps: float = Field(ge=0.5, le=100.0)
+    #: Fibre-array pitch of the two facet ports (um) and how many pitches they are apart.
+    io_pitch_um: Literal[127.0, 250.0]
+    io_pitches_apart: int = Field(ge=1, le=12)
+    #: Angle of the SSCs to the facet normal (deg): reflections back into the locked laser.
+    ssc_angle_deg: float = Field(ge=0.0, le=12.0)
     im_length_um: float = Field(ge=100.0, le=4000.0)
     im_electrode: Literal["dc", "gsg"]
     pm_length_um: float = Field(ge=100.0, le=4000.0)
     pm_electrode: Literal["dc", "gsg"]
     voa_length_um: float = Field(ge=20.0, le=2000.0)
-    laser_neff: float | None = Field(ge=2.5, le=3.6)
+    #: Average grating index override (None: the DBR design of both sections, weiming.sims.grating.dbr_design).
+    laser_n_avg: float | None = Field(ge=2.5, le=3.6)
+    #: Designed peak reflectivities of the laser's back (injection) and front (output) DBR mirrors.
+    laser_back_reflectivity: float = Field(ge=0.05, le=0.99)
+    laser_front_reflectivity: float = Field(ge=0.05, le=0.99)
+    #: Total emitted power of the free-running laser, mW (assumption).
+    laser_output_power_mw: float = Field(gt=0.0, le=200.0)
+    #: Largest index change of the laser's phase section (magnitude, assumption).
+    phase_dn_max: float = Field(gt=0.0, le=0.05)
+    #: Fibre-to-chip coupling loss of the SSC, dB (assumption).
+    ssc_coupling_loss_db: float = Field(ge=0.0, le=20.0)
     pad_pitch_um: float = Field(ge=60.0, le=1000.0)
+    #: Smallest edge-to-edge space between a DC pad and a GSG pad (um): room for the probes.
+    dc_gsg_pad_space_um: float = Field(ge=0.0, le=500.0)
     edge_margin_um: float = Field(ge=10.0, le=500.0)
 
 
@@ -132,8 +167,21 @@ class SinTests(_M):
 
 
 class InpTests(_M):
+    """The InP reticle's test dies (circuits/test_structures.py)."""
+
     laser: bool
     modulator_lengths_um: tuple[float, ...]
+    #: Straight lengths of the cutback spirals (same turns and gap: equal bends), per ridge type.
+    cutback_deep_straight_um: tuple[float, ...]
+    cutback_shallow_straight_um: tuple[float, ...]
+    cutback_turns: int = Field(ge=1, le=20)
+    #: Contact spacings of the linear p-side TLM and of the circular n-side TLM.
+    tlm_gaps_um: tuple[float, ...]
+    ctlm_gaps_um: tuple[float, ...]
+    #: Stand-alone photodiode, VOA, SSC pair, MMI 1x2 / 2x2, DBR grating in transmission.
+    devices: bool
+    #: Alignment marks and verniers of every later mask, CD bars of every mask, reticle ID.
+    process_marks: bool
 
 
 class Reticle(_M):
@@ -226,10 +274,17 @@ class Design(_M):
 
     @model_validator(mode="after")
     def _check_sweeps(self) -> "Design":
+        names = [t.name for t in self.client.transmitter]
+        if len(set(names)) != len(names):
+            raise ValueError(f"client.transmitter: device names {names} must be unique")
         for key, vals, lo in (("sin_tests.gap_sweep_um", self.sin_tests.gap_sweep_um, 0.1),
                               ("sin_tests.cutback_lengths_um", self.sin_tests.cutback_lengths_um, 100.0),
                               ("sin_tests.dispersion_widths_um", self.sin_tests.dispersion_widths_um, 0.25),
-                              ("inp_tests.modulator_lengths_um", self.inp_tests.modulator_lengths_um, 50.0)):
+                              ("inp_tests.modulator_lengths_um", self.inp_tests.modulator_lengths_um, 50.0),
+                              ("inp_tests.cutback_deep_straight_um", self.inp_tests.cutback_deep_straight_um, 1.0),
+                              ("inp_tests.cutback_shallow_straight_um", self.inp_tests.cutback_shallow_straight_um, 1.0),
+                              ("inp_tests.tlm_gaps_um", self.inp_tests.tlm_gaps_um, 1.0),
+                              ("inp_tests.ctlm_gaps_um", self.inp_tests.ctlm_gaps_um, 1.0)):
             bad = [v for v in vals if not lo <= v <= 100_000]
             if bad:
                 raise ValueError(f"{key}: values {bad} outside [{lo}, 100000]")

@@ -109,6 +109,9 @@ def assign_pads(xs: list[float], pitch: float, lo: float, hi: float) -> list[flo
 
 #: GSG coplanar line of the InP metal_rf cross-section: (lateral offset um, width um) of ground, signal, ground.
 PAD_SPACE_UM = 20.0
+#: How far beyond a device's end a route led round it turns (um): clears a 50 um
+#: deep-shallow transition abutting the device, so the route crosses only DEEP guides.
+AROUND_UM = 75.0
 
 
 def _cpw_sections(pdk: str) -> list[tuple[float, float]]:
@@ -118,17 +121,21 @@ def _cpw_sections(pdk: str) -> list[tuple[float, float]]:
 
 
 def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float, die_w: float, pitch: float,
-               get: Callable[..., gf.Component], prefix: str, flow: int, feed_um: float = 60.0) -> list[dict]:
+               get: Callable[..., gf.Component], prefix: str, flow: int, feed_um: float = 60.0,
+               dc_gsg_space_um: float = PAD_SPACE_UM) -> list[dict]:
     """Pads along the die edge at ``edge_y`` (``side`` +1: top edge, -1: bottom) for ``eports``
     [(instance name, port)], and the routes to them. Returns the pad assignments.
 
-    Ports facing the edge get a DC pad; ports facing away (a photodiode's n
-    contact) are led round the end of their device (``flow``: +1 if the row
-    runs towards +x) and then treated alike; ports facing along the row are
+    Ports facing the edge get a DC pad; ports facing away (an n contact) are
+    led round the end of their device (``flow``: +1 if the row runs towards
+    +x; a monitor photodiode ``pd_*`` round its input end) and then treated alike; ports facing along the row are
     travelling-wave electrodes and get a GSG pad straight above a coplanar
     feed. DC pads sit between the GSG pads, each on the same side of every GSG
     feed as its port, so DC tracks never cross a feed. A coplanar route is one
     cell with ports on its signal conductor only (device end and signal pad);
+    DC pads keep ``dc_gsg_space_um`` from every GSG pad row (edge to edge);
+    an n-contact port (listed in its cell's ``info["n_ports"]``) gets a ground
+    pad (``pad_<prefix>_gnd*``, kind ``gnd``);
     its grounds join the device's and the pad row's grounds by abutment.
     """
     dc_pad = get("pad_dc")
@@ -184,9 +191,17 @@ def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float
         else:  # facing away from the edge: go round the end of the device
             inst = next(i for i in c.insts if i.name == iname)
             b = inst.dbbox()
-            xb = b.right + 25.0 if flow > 0 else b.left - 25.0
+            # past the device end and a deep-shallow transition next to it (metal may cross DEEP only);
+            # a monitor photodiode (``pd_*``, at the end of its branch) is led round its input end,
+            # over its own deep S-bend, so the next device on the row can follow closely
+            ahead = flow if not iname.startswith("pd_") else -flow
+            xb = b.right + AROUND_UM if ahead > 0 else b.left - AROUND_UM
             yb = yl - 20.0
             dc_ports.append((f"{iname}.{p.name}", xb, yb, ((x, yl), (x, yb))))
+    # n-contact (return) terminals, as their cells mark them (info["n_ports"]): they get ground pads
+    insts = {i.name: i for i in c.insts}
+    ground = {f"{n}.{q}" for n, _ in eports if n in insts for q in (insts[n].cell.info["n_ports"]
+                                                                     if "n_ports" in insts[n].cell.info else [])}
     gsg_cols.sort()
     for a, b in zip(gsg_cols, gsg_cols[1:]):
         if b - a < 2 * gsg_half + PAD_SPACE_UM:
@@ -195,8 +210,8 @@ def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float
     # --- DC pads per interval between GSG columns
     bounds = [150.0 - 1e9] + gsg_cols + [die_w + 1e9]
     for k in range(len(bounds) - 1):
-        lo = max(bounds[k] + gsg_half + PAD_SPACE_UM + dc_half, 150.0) if k > 0 else 150.0
-        hi = min(bounds[k + 1] - gsg_half - PAD_SPACE_UM - dc_half, die_w - 150.0) \
+        lo = max(bounds[k] + gsg_half + dc_gsg_space_um + dc_half, 150.0) if k > 0 else 150.0
+        hi = min(bounds[k + 1] - gsg_half - dc_gsg_space_um - dc_half, die_w - 150.0) \
             if k < len(bounds) - 2 else die_w - 150.0
         group = sorted([d for d in dc_ports if bounds[k] < d[1] <= bounds[k + 1]], key=lambda d: d[1])
         if not group:
@@ -214,8 +229,9 @@ def place_pads(c: gf.Component, pdk: str, eports: list, side: int, edge_y: float
             px = pxs[i]
             mid = [(x, yl), (x, track[i]), (px, track[i]), (px, Yp)] if i in track else [(x, yl), (px, Yp)]
             pts = _clean(glob(list(pre) + mid))
-            name = f"{prefix}_dc{k}_{i}"
+            gnd = pname in ground
+            name = f"{prefix}_{'gnd' if gnd else 'dc'}{k}_{i}"
             add_wire(c, pdk, pts, wdc, metal, f"wire_{name}")
             put_pad(dc_pad, px, f"pad_{name}", False)
-            out.append({"port": pname, "pad": f"pad_{name}", "kind": "dc", "x_um": px})
+            out.append({"port": pname, "pad": f"pad_{name}", "kind": "gnd" if gnd else "dc", "x_um": px})
     return out

@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import gdsfactory as gf
@@ -29,12 +29,13 @@ class Die:
     wavelength_nm: float | None = None
     reticle: str = ""
     description: str = ""
+    extra: dict = field(default_factory=dict)   # kind-specific manifest keys (client: laser, devices)
 
     def entry(self) -> dict:
         """The manifest's chip entry (exact keys of the contract)."""
         return {"id": self.id, "kind": self.kind, "pdk": self.pdk, "channel": self.channel,
                 "wavelength_nm": self.wavelength_nm, "size_um": [float(self.size_um[0]), float(self.size_um[1])],
-                "reticle": self.reticle}
+                "reticle": self.reticle, **self.extra}
 
 
 def canonical_layout(cell: gf.Component):
@@ -143,7 +144,7 @@ class BuildRun:
                 "formula": "R = c / (2 pi ng FSR)"}
 
     def dies(self, ring: dict, prog, task) -> tuple[list[Die], list[Die]]:
-        from weiming.circuits.client_chip import client_chip
+        from weiming.circuits.client_chip import client_chip, client_entry
         from weiming.circuits.network import clients
         from weiming.circuits.server_chip import server_chip, sin_tests
         from weiming.circuits.test_structures import inp_tests
@@ -159,8 +160,10 @@ class BuildRun:
             prog.advance(task)
         inp: list[Die] = []
         for cl in clients(d.network):
-            inp.append(Die(cl.id, "client", "inp", client_chip(d, cl, self.used), tuple(d.client.die_um),
-                           channel=cl.channel, wavelength_nm=cl.wavelength_nm, description="client transmitter"))
+            chip = client_chip(d, cl, self.used)
+            inp.append(Die(cl.id, "client", "inp", chip, tuple(d.client.die_um), channel=cl.channel,
+                           wavelength_nm=cl.wavelength_nm, description="client transmitter",
+                           extra=client_entry(d, cl, chip)))
             prog.advance(task)
         for did, text, cell in inp_tests(d, self.used):
             inp.append(Die(did, "test", "inp", cell, tuple(cell.info["size_um"]), description=text))
@@ -181,9 +184,10 @@ class BuildRun:
         from weiming.pdk.drc import run_drc
 
         d = self.d
+        from weiming.circuits.test_structures import inp_test_ids
+
         n_dies = d.server.count + len(d.sin_tests.gap_sweep_um) + len(d.sin_tests.dispersion_widths_um) \
-            + len(d.sin_tests.cutback_lengths_um) + len(clients(d.network)) + int(d.inp_tests.laser) \
-            + 2 * len(d.inp_tests.modulator_lengths_um)
+            + len(d.sin_tests.cutback_lengths_um) + len(clients(d.network)) + len(inp_test_ids(d))
         ctx = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                        TimeElapsedColumn(), console=Console(stderr=True), transient=False) if self.show else None
         with ctx if ctx is not None else contextlib.nullcontext():

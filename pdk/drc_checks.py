@@ -64,15 +64,29 @@ class Context:
         return self._cache[key]
 
     def present(self, *layers: str) -> bool:
-        """True when every named layer has shapes under the top cell (else the check has nothing to do)."""
+        """True when every named layer has shapes under the top cell (else the check has nothing to do);
+        a union ``"A|B"`` is present when any of its layers is."""
         for name in layers:
-            li = self.layout.find_layer(*self.tech.layer(name))
-            if li is None or self.cell.bbox(li).empty():
+            if not any(self._has(part) for part in name.split("|")):
                 return False
         return True
 
+    def _has(self, name: str) -> bool:
+        li = self.layout.find_layer(*self.tech.layer(name))
+        return li is not None and not self.cell.bbox(li).empty()
+
     def region(self, layer: str) -> kdb.Region:
-        return self.region_of(self.tech.layer(layer))
+        """Merged shapes of ``layer``; ``"A|B"`` is the union of layers A and B (e.g. either ridge)."""
+        if "|" not in layer:
+            return self.region_of(self.tech.layer(layer))
+        key = ("union", layer)
+        if key not in self._cache:
+            reg = kdb.Region() if self.dss is None else kdb.Region()
+            for part in layer.split("|"):
+                if self._has(part):
+                    reg += self.region_of(self.tech.layer(part))
+            self._cache[key] = reg.merged()
+        return self._cache[key]
 
 
 class _NotCorner(kdb.EdgePairFilter):

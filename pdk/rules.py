@@ -14,7 +14,7 @@ RULE_KINDS: dict[str, str] = {
     "width": "minimum width of shapes on `layer` [um]",
     "space": "minimum space between shapes on `layer` [um]",
     "separation": "minimum distance between `layer` and `other_layer` [um]",
-    "enclosure": "`layer` must lie inside `other_layer` with this margin [um]",
+    "enclosure": "`layer` must lie inside `other_layer` (a layer or a union \"A|B\") with this margin [um]",
     "area": "minimum area of a polygon on `layer` [um^2]",
     "grid": "every vertex on this grid [um]",
     "angle": "minimum interior angle of polygons on `layer` [degrees]",

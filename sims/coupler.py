@@ -6,10 +6,21 @@ Method
    have an even and an odd supermode; their index split gives the local
    coupling coefficient ``K(g) = pi (n_even - n_odd) / lambda`` (1/um)
    (A. Yariv, IEEE JQE 9, 919 (1973); K. Okamoto, "Fundamentals of Optical
-   Waveguides", ch. 4). The supermodes come from the 2D effective-index
-   reduction of the PDK stack (:func:`weiming.sims.fdtd_eim.reduce_2d`, vertical
-   TE slab) and a lateral 1D TM-slab solve of the two-core profile
-   (:func:`weiming.sims.fdtd_eim.slab_neff`, two modes).
+   Waveguides", ch. 4). Production (:func:`coupler_model`, the default
+   ``method="full-vector"``): the split of the real 2D cross-section, both
+   cores in the PDK layer stack, from MPB with one solve per mirror parity
+   (:func:`supermodes_xs`, cached on disk), tabulated from the design gap
+   outwards and interpolated in ``log(split)`` (:func:`split_table_xs`).
+   Checked against femwell supermodes of the same cross-section
+   (:func:`weiming.sims.femwell_check.femwell_kappa2`; tests/test_coupler.py).
+   ``method="slab"`` / :func:`kappa2_2d`: the 2D effective-index world
+   (:func:`weiming.sims.fdtd_eim.reduce_2d`, vertical TE slab, then a lateral
+   TM-slab solve of the two-core profile) -- the world the 2D FDTD simulates,
+   so it is the model that the 2D FDTD checks, but NOT the chip: at 1.55 um it
+   overestimates the split of sin100 at a 2.5-um gap 1.6x (5.0e-4 vs 3.2e-4)
+   and kappa^2 of its R = 763 um point coupler 2.6x (3.9e-3 vs 1.5e-3), and
+   kappa^2 of a sin800 R = 100 um coupler at 0.6 um 1.9x (6.9e-4 vs 3.6e-4).
+   It is therefore not used for any PDK's chip coupling.
 2. Gap profile. Ring of centre radius ``R`` and width ``w``; bus centre line
    at ``D = R + w/2 + g0 + w_bus/2`` from the ring centre. Point coupler: a
    straight bus, gap ``g(z) = D - w_bus/2 - sqrt((R + w/2)^2 - z^2)`` at
@@ -29,14 +40,14 @@ Method
 Assumptions: two-mode CMT is lossless, so the model's excess loss is zero; the
 excess loss (radiation, mode mismatch) is what the FDTD of
 :mod:`weiming.sims.fdtd_coupler` measures in ``1 - |t|^2 - kappa^2``. Bending
-changes of the modes are neglected (R >> w); ``neff`` and ``beta`` of both guides
-are those of the straight guide of the 2D reduction.
+changes of the modes are neglected (R >> w); ``beta`` of both guides is that of
+the straight guide (full-vector, or of the 2D reduction for ``method="slab"``).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -95,8 +106,9 @@ class CouplerResult:
     coupler: str
     wrap_angle_deg: float
     wavelength_um: float
-    n_core: float
-    n_clad: float
+    n_core: float  # 2D-world core index ("slab") or the guide's full-vector neff ("full-vector")
+    n_clad: float  # 2D-world cladding index or the cladding material's index
+    method: str = "full-vector"  # "full-vector" (real cross-section) or "slab" (2D effective-index world)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -105,29 +117,76 @@ class CouplerResult:
 def kappa2_2d(n_core: float, n_clad: float, width_um: float, gap_um: float, radius_um: float, *,
               coupler: str = "point", wrap_angle_deg: float | None = None, wavelength_um: float = 1.55,
               width_bus_um: float | None = None) -> CouplerResult:
-    """Coupled-mode kappa^2 of a ring-bus coupler in a 2D (effective-index) world."""
+    """Coupled-mode kappa^2 of a ring-bus coupler in a 2D (effective-index) world (slab supermodes)."""
     _validate(gap_um, radius_um, width_um, coupler, wrap_angle_deg)
-    wrap = float(wrap_angle_deg or 0.0) if coupler == "pulley" else 0.0
     wb = width_um if width_bus_um is None else width_bus_um
-    k0 = 2 * math.pi / wavelength_um
-    beta = k0 * single_neff(n_core, n_clad, width_um, wavelength_um)
-    # Tabulate K(g) on a log-spaced set and interpolate log K (K decays ~exponentially with g).
+    beta = 2 * math.pi / wavelength_um * single_neff(n_core, n_clad, width_um, wavelength_um)
+    # Tabulate the split on a log-spaced set (K decays ~exponentially with g).
     dn0 = supermode_split(n_core, n_clad, width_um, gap_um, wavelength_um, wb)
     if dn0 <= 0:
         raise CouplerError(f"gap={gap_um} um: the coupled guides carry no odd supermode (guides too weak)")
-    g_tab = [gap_um]
-    dn_tab = [dn0]
+    g_tab, dn_tab = [gap_um], [dn0]
     step = max(0.05, gap_um * 0.25)
     while dn_tab[-1] > dn0 * 1e-5 and len(g_tab) < 200:
         g_tab.append(g_tab[-1] + step)
         dn_tab.append(max(supermode_split(n_core, n_clad, width_um, g_tab[-1], wavelength_um, wb), 1e-300))
         step *= 1.15
-    g_tab_a, log_k = np.array(g_tab), np.log(math.pi * np.array(dn_tab) / wavelength_um)
-    g_max = g_tab_a[-1]
+    k2, t2 = integrate_coupler(g_tab, dn_tab, beta, wavelength_um, gap_um, radius_um, width_um, wb, coupler,
+                               wrap_angle_deg)
+    return CouplerResult(kappa2=k2, t2=t2, excess_loss=0.0, gap_um=gap_um, radius_um=radius_um, width_um=width_um,
+                         coupler=coupler, wrap_angle_deg=_wrap(coupler, wrap_angle_deg), wavelength_um=wavelength_um,
+                         n_core=n_core, n_clad=n_clad, method="slab")
+
+
+def _wrap(coupler: str, wrap_angle_deg: float | None) -> float:
+    return float(wrap_angle_deg or 0.0) if coupler == "pulley" else 0.0
+
+
+def split_interpolator(g_tab, dn_tab):
+    """``K(g)`` (1/um per unit wavelength factor left to the caller) from a table of supermode splits.
+
+    Shape-preserving cubic interpolation of ``log(dn)`` between the tabulated
+    gaps; beyond the last gap the split continues exponentially with the decay
+    rate of the last two points (the evanescent tail), before the first gap it
+    is held (the integration never goes below the design gap).
+    """
+    from scipy.interpolate import PchipInterpolator
+
+    g = np.asarray(g_tab, dtype=float)
+    ld = np.log(np.maximum(np.asarray(dn_tab, dtype=float), 1e-300))
+    if g.size == 1:
+        return lambda x: np.full(np.shape(x), math.exp(ld[0]))
+    f = PchipInterpolator(g, ld, extrapolate=False) if g.size > 2 else None
+    slope = (ld[-1] - ld[-2]) / (g[-1] - g[-2])
+
+    def dn_of(x):
+        x = np.asarray(x, dtype=float)
+        inside = np.clip(x, g[0], g[-1])
+        v = f(inside) if f is not None else np.interp(inside, g, ld)
+        return np.exp(np.where(x > g[-1], ld[-1] + slope * (x - g[-1]), v))
+
+    return dn_of
+
+
+def integrate_coupler(g_tab, dn_tab, beta: float, wavelength_um: float, gap_um: float, radius_um: float,
+                      width_um: float, width_bus_um: float, coupler: str,
+                      wrap_angle_deg: float | None) -> tuple[float, float]:
+    """(kappa^2, t^2) of a ring-bus coupler from the supermode split table ``dn(g)`` (module docstring, steps 2-3).
+
+    ``beta`` (1/um) is the propagation constant of the single guide (phase mismatch).
+    """
+    wrap = _wrap(coupler, wrap_angle_deg)
+    wb = width_bus_um
+    dn_of = split_interpolator(g_tab, dn_tab)
 
     def k_of(g):
-        return np.exp(np.interp(g, g_tab_a, log_k, right=-np.inf))
+        return math.pi * dn_of(g) / wavelength_um
 
+    # Integrate out to where K has fallen 1e-6 below its value at the design gap.
+    g_tab = np.asarray(g_tab, dtype=float)
+    ld = np.log(np.maximum(np.asarray(dn_tab, dtype=float), 1e-300))
+    slope = (ld[-1] - ld[-2]) / (g_tab[-1] - g_tab[-2]) if g_tab.size > 1 else -1.0
+    g_max = max(g_tab[-1], g_tab[-1] + (math.log(1e-6) - (ld[-1] - ld[0])) / min(slope, -1e-3))
     d = radius_um + width_um / 2 + gap_um + wb / 2
     ro = radius_um + width_um / 2
     z_max = math.sqrt(max(ro * ro - (d - wb / 2 - g_max) ** 2, 0.0)) if d - wb / 2 - g_max > 0 else ro
@@ -138,11 +197,10 @@ def kappa2_2d(n_core: float, n_clad: float, width_um: float, gap_um: float, radi
     tail_k = k_of(g_t) * 0.5 * (1 + dsr) * dz
     tail_d = 0.5 * beta * (1 - dsr) * dz
     if coupler == "pulley":
+        # constant K and mismatch along the concentric wrap: one exact transfer matrix
         th_w = math.radians(wrap)
-        n_w = max(1, int(math.ceil(th_w * d / dz)))
-        h = th_w / n_w
-        wrap_k = np.full(n_w, k_of(np.array([gap_um]))[0] * 0.5 * (radius_um + d) * h)
-        wrap_d = np.full(n_w, 0.5 * beta * (d - radius_um) * h)  # concentric: paired along radii
+        wrap_k = np.array([float(k_of(np.array([gap_um]))[0]) * 0.5 * (radius_um + d) * th_w])
+        wrap_d = np.array([0.5 * beta * (d - radius_um) * th_w])  # concentric: paired along radii
     else:
         wrap_k = wrap_d = np.zeros(0)
     steps_k = np.r_[tail_k[::-1], wrap_k, tail_k]
@@ -154,10 +212,7 @@ def kappa2_2d(n_core: float, n_clad: float, width_um: float, gap_um: float, radi
             continue
         c, sn = math.cos(s), math.sin(s) / s
         a = np.array([[c + 1j * dh * sn, -1j * kh * sn], [-1j * kh * sn, c - 1j * dh * sn]]) @ a
-    k2 = float(abs(a[0]) ** 2)
-    return CouplerResult(kappa2=k2, t2=float(abs(a[1]) ** 2), excess_loss=0.0, gap_um=gap_um, radius_um=radius_um,
-                         width_um=width_um, coupler=coupler, wrap_angle_deg=wrap, wavelength_um=wavelength_um,
-                         n_core=n_core, n_clad=n_clad)
+    return float(abs(a[0]) ** 2), float(abs(a[1]) ** 2)
 
 
 def _validate(gap_um, radius_um, width_um, coupler, wrap_angle_deg) -> None:
@@ -170,14 +225,116 @@ def _validate(gap_um, radius_um, width_um, coupler, wrap_angle_deg) -> None:
         raise CouplerError(f"wrap_angle_deg={wrap_angle_deg!r} must be in (0, 180) for a pulley coupler")
 
 
+#: Supermode-split table of the real cross-section: from the design gap
+#: outwards in steps of about this many field decay lengths 1/gamma (rounded
+#: to a 0.1-um grid that is the same for every design gap, so that the tables
+#: of nearby gaps share solves)...
+SPLIT_STEP_DECAY_LENGTHS = 1.25
+#: ...until the split has fallen below this fraction of its value at the design
+#: gap (3 decay lengths); beyond, the split continues exponentially with the
+#: table's last slope (:func:`split_interpolator`). Measured on sin100 at
+#: 2.5 um (MPB every 0.5 um out to 7 um): the log-slope runs 1.36, 1.33, 1.31,
+#: 1.28, 1.24 /um, so the exponential tail is within 3 % where it matters, and
+#: the part of the coupling integral beyond 3 decay lengths is ~1 %.
+SPLIT_FLOOR = 5e-2
+#: Version of the full-vector coupler algorithm, part of the cache keys.
+COUPLER_ALGO = 1
+
+
+#: Largest share of the MPB supermode split that may come from coupling to the periodic images.
+IMAGE_COUPLING = 1e-3
+
+
+def decay_constant_per_um(pdk: str, xs: str, wavelength_um: float, width_um: float | None = None) -> float:
+    """Evanescent decay constant ``gamma = k0 sqrt(neff^2 - n_clad^2)`` (1/um) of the guide's field in the cladding.
+
+    ``neff`` is the full-vector index of the single guide (MPB, cached), ``n_clad``
+    the index of the material above the core. The field decays as ``exp(-gamma d)``
+    away from the core; 1/gamma is the decay length that sets cladding and PML margins.
+    """
+    from weiming.sims.modes import solve_modes, xs_geometry
+
+    geom = xs_geometry(pdk, xs, width=width_um)
+    n_cl = geom.n_at(wavelength_um)[geom.material_at(0.0, geom.core_z[1] + 0.5)]
+    neff = solve_modes(pdk, xs, float(wavelength_um), width=width_um)[0].neff
+    return 2 * math.pi / wavelength_um * math.sqrt(max(neff * neff - n_cl * n_cl, 1e-12))
+
+
+def supermodes_xs(pdk: str, xs: str, gap_um: float, wavelength_um: float, width_um: float | None = None,
+                  resolution: int | None = None) -> dict:
+    """Even and odd supermode indices of two parallel guides of cross-section ``xs`` (MPB, cached on disk).
+
+    Full-vector: the real 2D cross-section (both cores in the PDK layer stack,
+    :func:`weiming.sims.modes.pair_geometry`) solved by MPB once per mirror
+    parity about the symmetry plane between the guides, on the PDK's default
+    grid (:data:`weiming.sims.modes.DEFAULT_NUMERICS`; the sin100 split at a
+    2.5-um gap changes by +1.9 % from 20 to 30 px/um and by +0.3 % from 30 to
+    40 px/um). Returns ``{"n_even", "n_odd", "split"}`` (``split = n_even - n_odd > 0``).
+    """
+    from weiming.sims.cache import cached
+    from weiming.sims.modes import ALGO_VERSION, MpbWaveguide, default_numerics, pair_geometry, xs_geometry
+
+    single = xs_geometry(pdk, xs, width=width_um)
+    geom = pair_geometry(single, gap_um)
+    wl = float(wavelength_um)
+    num = default_numerics(pdk, resolution)
+    # MPB's cell is periodic in y, so each guide also couples to the other's image
+    # across the cell boundary, 2 margin_y away; that coupling adds to the split.
+    # Keep it below IMAGE_COUPLING of the direct one: 2 margin_y >= gap + ln(1/IMAGE_COUPLING) / gamma.
+    gam = decay_constant_per_um(pdk, xs, wl, width_um)
+    my = max(num.margin_y_um, 0.5 * (float(gap_um) + math.log(1 / IMAGE_COUPLING) / gam))
+    num = replace(num, margin_y_um=round(my, 3))
+    inputs = {"pdk": pdk, "xs": xs, "gap_um": float(gap_um), "wavelength_um": wl, "width": geom.width_um,
+              "geometry": [asdict(r) for r in geom.rects], "numerics": asdict(num), "materials": geom.n_at(wl),
+              "algo": [ALGO_VERSION, COUPLER_ALGO]}
+
+    def compute():
+        n = {}
+        for par in ("even", "odd"):
+            band = MpbWaveguide(geom, num, parity=par).solve(wl)[0]
+            n[par] = band["neff"]
+        hi, lo = max(n.values()), min(n.values())  # the symmetric (higher-index) supermode is "even"
+        return {"n_even": hi, "n_odd": lo, "split": hi - lo}
+
+    return cached("coupler_supermodes", inputs, compute)
+
+
+def split_table_xs(pdk: str, xs: str, gap_um: float, wavelength_um: float, width_um: float | None = None,
+                   resolution: int | None = None) -> tuple[list[float], list[float]]:
+    """(gaps, splits) of the real cross-section from ``gap_um`` outwards (see :data:`SPLIT_STEP_DECAY_LENGTHS`)."""
+    dn0 = supermodes_xs(pdk, xs, gap_um, wavelength_um, width_um, resolution)["split"]
+    step = max(0.1, round(SPLIT_STEP_DECAY_LENGTHS / decay_constant_per_um(pdk, xs, wavelength_um, width_um), 1))
+    g_tab, dn_tab = [float(gap_um)], [dn0]
+    k = math.floor(gap_um / step + 1e-9) + 1
+    if k * step - gap_um < 0.25 * step:
+        k += 1  # keep table points apart (the interpolation's slopes)
+    while dn_tab[-1] > dn0 * SPLIT_FLOOR and len(g_tab) < 12:
+        g = round(k * step, 6)
+        dn = supermodes_xs(pdk, xs, g, wavelength_um, width_um, resolution)["split"]
+        if dn <= 0 or dn >= dn_tab[-1]:
+            break  # at the solver's noise floor: the exponential tail takes over
+        g_tab.append(g)
+        dn_tab.append(dn)
+        k += 1
+    return g_tab, dn_tab
+
+
 def coupler_model(pdk: str, gap_um: float, radius_um: float, width_um: float | None = None,
                   coupler: str = "point", wrap_angle_deg: float | None = None,
-                  wavelength_um: float = 1.54978, xs: str = "resonator") -> CouplerResult:
-    """kappa^2 of a ring-bus coupler of PDK ``pdk`` (effective-index 2D reduction + CMT; cached)."""
+                  wavelength_um: float = 1.54978, xs: str = "resonator", method: str = "full-vector") -> CouplerResult:
+    """kappa^2 of a ring-bus coupler of PDK ``pdk`` (cached).
+
+    ``method="full-vector"`` (default): supermode splits of the real 2D
+    cross-section (:func:`supermodes_xs`) and the full-vector single-guide
+    index for the phase mismatch. ``method="slab"``: the 2D effective-index
+    world (:func:`weiming.sims.fdtd_eim.reduce_2d` + lateral TM slab), i.e. the
+    world of the 2D FDTD; it is NOT the chip's coupling (errors in the module docstring).
+    """
     from weiming.pdk import get_tech
     from weiming.sims.cache import cached
-    from weiming.sims.fdtd_eim import reduce_2d
 
+    if method not in ("full-vector", "slab"):
+        raise CouplerError(f"method={method!r} must be 'full-vector' or 'slab'")
     tech = get_tech(pdk)
     x = tech.xs(xs)
     w = x.width if width_um is None else float(width_um)
@@ -186,19 +343,36 @@ def coupler_model(pdk: str, gap_um: float, radius_um: float, width_um: float | N
     if rule is not None and gap_um < rule.value:
         raise CouplerError(f"gap={gap_um} um is below the minimum space {rule.value:.2f} um of layer {x.layer} "
                            f"(rule {rule.name}, PDK {pdk})")
-    red = reduce_2d(pdk, x.layer, wavelength_um)
-    inputs = dict(n_core=red.n_core, n_clad=red.n_clad, width_um=w, gap_um=float(gap_um),
-                  radius_um=float(radius_um), coupler=coupler,
-                  wrap_angle_deg=float(wrap_angle_deg or 0.0), wavelength_um=float(wavelength_um))
-    val = cached("coupler_cmt", inputs, lambda: kappa2_2d(
-        red.n_core, red.n_clad, w, gap_um, radius_um, coupler=coupler, wrap_angle_deg=wrap_angle_deg,
-        wavelength_um=wavelength_um).to_json())
-    return CouplerResult(**val)
+    if method == "slab":
+        from weiming.sims.fdtd_eim import reduce_2d
+
+        red = reduce_2d(pdk, x.layer, wavelength_um)
+        inputs = dict(n_core=red.n_core, n_clad=red.n_clad, width_um=w, gap_um=float(gap_um),
+                      radius_um=float(radius_um), coupler=coupler,
+                      wrap_angle_deg=float(wrap_angle_deg or 0.0), wavelength_um=float(wavelength_um))
+        val = cached("coupler_cmt", inputs, lambda: kappa2_2d(
+            red.n_core, red.n_clad, w, gap_um, radius_um, coupler=coupler, wrap_angle_deg=wrap_angle_deg,
+            wavelength_um=wavelength_um).to_json())
+        return CouplerResult(**val)
+    from weiming.sims.modes import ModeSolverInputError, solve_modes, xs_geometry
+
+    try:
+        g_tab, dn_tab = split_table_xs(pdk, xs, float(gap_um), float(wavelength_um), w)
+    except ModeSolverInputError as e:
+        raise CouplerError(str(e)) from None
+    n1 = solve_modes(pdk, xs, float(wavelength_um), width=w)[0].neff
+    geom = xs_geometry(pdk, xs, width=w)
+    n_ox = geom.n_at(wavelength_um)[geom.material_at(0.0, geom.core_z[1] + 0.5)]
+    k2, t2 = integrate_coupler(g_tab, dn_tab, 2 * math.pi * n1 / wavelength_um, wavelength_um, float(gap_um),
+                               float(radius_um), w, w, coupler, wrap_angle_deg)
+    return CouplerResult(kappa2=k2, t2=t2, excess_loss=0.0, gap_um=float(gap_um), radius_um=float(radius_um),
+                         width_um=w, coupler=coupler, wrap_angle_deg=_wrap(coupler, wrap_angle_deg),
+                         wavelength_um=float(wavelength_um), n_core=n1, n_clad=float(n_ox), method="full-vector")
 
 
 def kappa2(pdk: str, gap_um: float, radius_um: float, width_um: float | None = None, coupler: str = "point",
            wrap_angle_deg: float | None = None, wavelength_um: float = 1.54978) -> float:
-    """Power coupling of a ring-bus coupler of PDK ``pdk`` (contract 4); see :func:`coupler_model`."""
+    """Power coupling of a ring-bus coupler of PDK ``pdk`` (contract 4; full-vector, see :func:`coupler_model`)."""
     return coupler_model(pdk, gap_um, radius_um, width_um, coupler, wrap_angle_deg, wavelength_um).kappa2
 
 
@@ -208,4 +382,5 @@ def sweep_gap(pdk: str, gaps_um, radius_um: float, **kw) -> list[CouplerResult]:
 
 
 __all__ = ["CouplerError", "CouplerResult", "supermode_split", "single_neff", "tail_profile", "kappa2_2d",
-           "coupler_model", "kappa2", "sweep_gap"]
+           "split_interpolator", "integrate_coupler", "supermodes_xs", "split_table_xs", "coupler_model", "kappa2",
+           "sweep_gap"]

@@ -135,12 +135,22 @@ def ring2d(n_core: float, width: float, radius: float, fcen: float, df: float, *
 
 
 __all__ = ["FdtdInputError", "meep_module", "stdout_to_stderr", "silence_exit_banner", "progress_step",
-           "Resonance", "resonances", "ring2d", "ring_bus_2d", "check_positive"]
+           "Resonance", "resonances", "ring2d", "ring_bus_2d", "check_positive", "margin_2d"]
+
+
+def margin_2d(n_core: float, n_clad: float, width_um: float, wavelength_um: float, margin: float | None) -> float:
+    """Cladding (um) between a 2D guide and the PML: from its decay length, or a given ``margin`` checked against it."""
+    from weiming.sims.fdtd_eim import EimError, guide_margin_um
+
+    try:
+        return guide_margin_um(n_core, n_clad, width_um, wavelength_um, margin, "margin")[0]
+    except EimError as e:
+        raise FdtdInputError(str(e)) from None
 
 
 def ring_bus_2d(n_core: float, n_clad: float, width_um: float, radius_um: float, gap_um: float, *,
                 wavelength_um: float = 1.55, bandwidth: float = 0.12, resolution: float = 15, dpml: float = 1.0,
-                margin: float = 1.5, run_after_sources: float = 400.0) -> list[Resonance]:
+                margin: float | None = None, run_after_sources: float = 400.0) -> list[Resonance]:
     """Loaded resonances of a 2D all-pass ring (centre radius ``radius_um``) next to a straight bus.
 
     An eigenmode source in the bus (quasi-TE, Hz) excites the ring through the
@@ -149,6 +159,7 @@ def ring_bus_2d(n_core: float, n_clad: float, width_um: float, radius_um: float,
     """
     check_positive(n_core=n_core, n_clad=n_clad, width_um=width_um, radius_um=radius_um, gap_um=gap_um,
                    wavelength_um=wavelength_um, resolution=resolution)
+    margin = margin_2d(n_core, n_clad, width_um, wavelength_um, margin)
     mp = meep_module()
     w, R = width_um, radius_um
     yc = w / 2 + gap_um + R + w / 2  # ring centre above the bus centre line (y = 0)

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from weiming.sims.fdtd_core import check_positive, meep_module, stdout_to_stderr
+from weiming.sims.fdtd_core import check_positive, margin_2d, meep_module, stdout_to_stderr
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,13 @@ class CouplerFdtd:
 
 
 def coupler_fdtd_2d(n_core: float, n_clad: float, width_um: float, gap_um: float, radius_um: float, *,
-                    wavelength_um: float = 1.55, resolution: float = 20, dpml: float = 1.0, margin: float = 1.5,
+                    wavelength_um: float = 1.55, resolution: float = 20, dpml: float = 1.0, margin: float | None = None,
                     nfreq: int = 5, bandwidth: float = 0.1, decay_by: float = 1e-6,
                     height_um: float = 4.0) -> CouplerFdtd:
     """kappa^2 of a 2D ring-bus point coupler (index ``n_core`` in ``n_clad``) by FDTD."""
     check_positive(n_core=n_core, n_clad=n_clad, width_um=width_um, gap_um=gap_um, radius_um=radius_um,
                    wavelength_um=wavelength_um, resolution=resolution, dpml=dpml)
+    margin = margin_2d(n_core, n_clad, width_um, wavelength_um, margin)
     mp = meep_module()
     w, R = width_um, radius_um
     ro = R + w / 2

@@ -13,10 +13,9 @@ Method (Marcatili/Knox-Toulios effective-index method, e.g. K. Okamoto,
    with in-plane E (Hz, "TM" in slab language) and the lateral 1D problem for
    supermodes is solved with the TM slab operator.
 
-The 1D solver is a second-order finite-difference eigenproblem on a uniform
-grid with zero-field walls far from the core; TM uses the ``1/n^2``-weighted
-operator. Checked against the analytic symmetric-slab dispersion relation in
-``tests/test_coupler.py``.
+The 1D slabs are solved by the one slab module, :mod:`weiming.sims.slab`
+(finite differences for multilayers and index profiles, checked against the
+closed-form slab in ``tests/test_coupler.py`` and ``tests/test_modes.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +25,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from scipy.linalg import eigh_tridiagonal
+
+from weiming.sims.slab import SlabError, fd_modes
+from weiming.sims.slab import multilayer_neff as _multilayer_neff
 
 
 class EimError(ValueError):
@@ -36,61 +37,12 @@ class EimError(ValueError):
 def slab_neff(indices: Sequence[float], thicknesses_um: Sequence[float], wavelength_um: float, *,
               pol: str = "TE", num_modes: int = 1, cladding_um: float | None = None,
               dx_um: float | None = None) -> list[float]:
-    """Guided effective indices (descending) of a 1D multilayer.
-
-    ``indices``/``thicknesses_um`` list the finite layers; the first and last
-    index also fill ``cladding_um`` of semi-infinite cladding on each side
-    (default: 4 wavelengths, enough for the modes this package simulates).
-    Modes below the larger outer index are not guided and are dropped.
-    """
-    if pol not in ("TE", "TM"):
-        raise EimError(f"pol={pol!r} must be 'TE' or 'TM'")
-    if len(indices) != len(thicknesses_um) + 2:
-        raise EimError("indices must have two more entries (outer claddings) than thicknesses_um")
-    clad = 4 * wavelength_um if cladding_um is None else cladding_um
-    thin = min(thicknesses_um) if len(thicknesses_um) else wavelength_um
-    dx = dx_um or min(wavelength_um / 300, thin / 20)
-    if pol == "TE":
-        neffs = _fd_slab(indices, thicknesses_um, wavelength_um, pol, num_modes, clad, dx)
-    else:  # the TM scheme converges to first order in dx: Richardson-extrapolate two grids
-        coarse = _fd_slab(indices, thicknesses_um, wavelength_um, pol, num_modes, clad, dx)
-        fine = _fd_slab(indices, thicknesses_um, wavelength_um, pol, num_modes, clad, dx / 2)
-        neffs = 2 * fine - coarse
-    floor = max(indices[0], indices[-1])
-    return [float(v) for v in neffs[:num_modes] if v > floor + 1e-9]
-
-
-def _fd_slab(indices, thicknesses_um, wavelength_um, pol, num_modes, clad, dx) -> np.ndarray:
-    edges = np.cumsum([0.0, clad, *thicknesses_um, clad])
-    eps_l = np.asarray(indices, dtype=float) ** 2
-
-    def cell_mean(values, a, b):
-        """Exact average of a piecewise-constant profile over [a, b] (sub-pixel smoothing)."""
-        cum = np.r_[0.0, np.cumsum(values * np.diff(edges))]
-        return (np.interp(b, edges, cum) - np.interp(a, edges, cum)) / (b - a)
-
-    # cell faces; a whole number of cells so the grid is mirror-symmetric like the (symmetric) structures
-    xf = np.linspace(0.0, edges[-1], int(math.ceil(edges[-1] / dx)) + 1)
-    dx = xf[1] - xf[0]
-    k0 = 2 * math.pi / wavelength_um
-    if pol == "TE":  # E'' + k0^2 n^2 E = beta^2 E, eps averaged over each cell (E tangential)
-        eps = cell_mean(eps_l, xf[:-1], xf[1:])
-        diag = -2.0 / dx**2 + k0 * k0 * eps
-        off = np.full(eps.size - 1, 1.0 / dx**2)
-    else:  # (H'/eps)' + k0^2 H = beta^2 H / eps: symmetric-definite, solved as b^-1/2 A b^-1/2
-        # Interface-normal E_x carries the beta^2 term, so cells and faces both
-        # use the average of 1/eps (harmonic averaging of eps).
-        binv = cell_mean(1.0 / eps_l, xf[:-1], xf[1:])
-        xc = 0.5 * (xf[:-1] + xf[1:])
-        p = cell_mean(1.0 / eps_l, xc[:-1], xc[1:])
-        pl, pr = np.r_[binv[0], p], np.r_[p, binv[-1]]
-        s = 1.0 / np.sqrt(binv)
-        diag = (-(pl + pr) / dx**2 + k0 * k0) * s * s
-        off = p / dx**2 * s[:-1] * s[1:]
-        eps = binv
-    vals = eigh_tridiagonal(diag, off, eigvals_only=True, select="i",
-                            select_range=(max(0, eps.size - num_modes - 2), eps.size - 1))
-    return np.sqrt(np.clip(np.sort(vals)[::-1], 0, None))[:num_modes] / k0
+    """Guided effective indices (descending) of a 1D multilayer: :func:`weiming.sims.slab.multilayer_neff`."""
+    try:
+        return _multilayer_neff(indices, thicknesses_um, wavelength_um, pol=pol, num_modes=num_modes,
+                                cladding_um=cladding_um, dx_um=dx_um)
+    except SlabError as e:
+        raise EimError(str(e)) from None
 
 
 def slab_ng(index_fn, thicknesses_um: Sequence[float], wavelength_um: float, *, pol: str = "TE",
@@ -193,8 +145,60 @@ def reduce_2d(pdk: str, layer: str | None = None, wavelength_um: float = 1.55) -
     return Reduction2D(pdk, layer, wavelength_um, core[0], float(n_bg), method)
 
 
+#: Field amplitude of the guided mode at the PML's inner face, relative to its
+#: peak, that the default FDTD margins allow (power 1e-4: the PML then absorbs
+#: a tail that carries no measurable share of the port power).
+PML_FIELD_FRACTION = 1e-2
+#: Margin factor for effective-index decay lengths (see :func:`guide_margin_um`).
+EIM_DECAY_SAFETY = 1.1
+#: Smallest margin accepted from a caller, in field decay lengths (field 5 % at the PML).
+MIN_MARGIN_DECAY_LENGTHS = 3.0
+
+
+def decay_length_um(n_mode: float, n_clad: float, wavelength_um: float) -> float:
+    """Evanescent decay length ``1 / (k0 sqrt(n_mode^2 - n_clad^2))`` (um) of a mode's field in a cladding."""
+    if not n_mode > n_clad:
+        raise EimError(f"mode index {n_mode:.5f} is not above the cladding index {n_clad:.5f}: not guided")
+    return wavelength_um / (2 * math.pi * math.sqrt(n_mode * n_mode - n_clad * n_clad))
+
+
+def pml_margin_um(n_mode: float, n_clad: float, wavelength_um: float,
+                  field_fraction: float = PML_FIELD_FRACTION) -> float:
+    """Cladding between a guide and the PML so that the mode's field there is ``field_fraction`` of its peak (um)."""
+    return math.log(1.0 / field_fraction) * decay_length_um(n_mode, n_clad, wavelength_um)
+
+
+def check_margin(name: str, margin_um: float, n_mode: float, n_clad: float, wavelength_um: float) -> float:
+    """``margin_um`` if it is at least :data:`MIN_MARGIN_DECAY_LENGTHS` decay lengths, else EimError naming it."""
+    lg = decay_length_um(n_mode, n_clad, wavelength_um)
+    if margin_um < MIN_MARGIN_DECAY_LENGTHS * lg:
+        raise EimError(f"{name}={margin_um} um is below {MIN_MARGIN_DECAY_LENGTHS:g} field decay lengths "
+                       f"({MIN_MARGIN_DECAY_LENGTHS * lg:.2f} um; the mode decays over {lg:.2f} um): the PML would "
+                       f"absorb {math.exp(-margin_um / lg):.0%} of the field amplitude")
+    return margin_um
+
+
+def guide_margin_um(n_core: float, n_clad: float, width_um: float, wavelength_um: float,
+                    margin_um: float | None = None, name: str = "margin") -> tuple[float, float]:
+    """(margin, decay length) in um for a 2D guide of index ``n_core`` and width ``width_um`` in ``n_clad``.
+
+    ``margin_um=None``: :func:`pml_margin_um` of the guide's TM-slab (quasi-TE)
+    mode; a given margin is checked with :func:`check_margin`.
+    """
+    guided = slab_neff([n_clad, n_core, n_clad], [width_um], wavelength_um, pol="TM")
+    if not guided:
+        raise EimError(f"a {width_um} um guide of index {n_core} in {n_clad} guides no mode at {wavelength_um} um")
+    lg = decay_length_um(guided[0], n_clad, wavelength_um)
+    if margin_um is None:
+        # the effective index overestimates the full-vector neff a little, so its decay length is
+        # short (sin100: 0.78 vs 0.80 um; tests/test_fdtd.py bounds it to 10 %): 10 % more margin
+        return EIM_DECAY_SAFETY * pml_margin_um(guided[0], n_clad, wavelength_um), lg
+    return check_margin(name, margin_um, guided[0], n_clad, wavelength_um), lg
+
+
 __all__ = ["EimError", "slab_neff", "slab_ng", "Reduction2D", "vertical_stack", "reduce_2d", "bent_slab_neff",
-           "bent_slab_ng"]
+           "bent_slab_ng", "decay_length_um", "pml_margin_um", "check_margin", "guide_margin_um",
+           "PML_FIELD_FRACTION"]
 
 
 def bent_slab_neff(n_core: float, n_clad: float, width_um: float, radius_um: float, wavelength_um: float, *,
@@ -219,8 +223,8 @@ def bent_slab_neff(n_core: float, n_clad: float, width_um: float, radius_um: flo
     dx = dx_um or min(wavelength_um / 300, width_um / 40)
     x = np.arange(-inner, outer, dx) + dx / 2
     n = np.where(np.abs(x) < width_um / 2, n_core, n_clad) * np.exp(x / radius_um)
-    vals = _fd_slab([n[0], *n, n[-1]], [dx] * x.size, wavelength_um, pol, 1, dx, dx)
-    return float(vals[0])
+    return float(fd_modes([n[0], *n, n[-1]], [dx] * x.size, wavelength_um, pol=pol, num_modes=1,
+                          cladding_um=dx, dx_um=dx)[0])
 
 
 def bent_slab_ng(n_core: float, n_clad: float, width_um: float, radius_um: float, wavelength_um: float,

@@ -87,14 +87,16 @@ def _symmetric_about_x_axis(polys: list[np.ndarray]) -> bool:
 
 
 def sparams(cell: str, pdk: str, *, settings: dict | None = None, resolution: float = 20,
-            wavelengths_um=None, three_d: bool = False, decay_by: float = 1e-6, margin_um: float = 1.5,
+            wavelengths_um=None, three_d: bool = False, decay_by: float = 1e-6, margin_um: float | None = None,
             dpml_um: float = 1.0, port_margin_um: float = 1.5, input_ports: list[str] | None = None,
             use_symmetry: bool = True, progress: bool = False) -> SParams:
     """S-parameters of ``cell`` (any registered cell of ``pdk`` with ``settings``) by FDTD."""
     from weiming.pdk import activate, get_tech
-    from weiming.sims.fdtd_eim import reduce_2d
+    from weiming.sims.fdtd_eim import PML_FIELD_FRACTION, EimError, guide_margin_um, reduce_2d
 
-    check_positive(resolution=resolution, dpml_um=dpml_um, margin_um=margin_um)
+    check_positive(resolution=resolution, dpml_um=dpml_um)
+    if margin_um is not None:
+        check_positive(margin_um=margin_um)
     wl = parse_wavelengths("1.5:1.6:21") if wavelengths_um is None else np.atleast_1d(np.asarray(wavelengths_um))
     tech = get_tech(pdk)
     settings = dict(settings or {})
@@ -123,6 +125,19 @@ def sparams(cell: str, pdk: str, *, settings: dict | None = None, resolution: fl
         red = reduce_2d(pdk, layers[0] if "WG" not in layers else "WG", wl0)
         n_core, n_bg, method = red.n_core, red.n_clad, "2D " + red.method
 
+    # Margins (cladding between the structure and the PML) from the mode's field decay length:
+    # the narrowest port's mode decays slowest; in 3D its full-vector index is near the
+    # effective-index one, and the field decays with that index into the oxide in every direction.
+    red2 = red if not three_d else reduce_2d(pdk, layers[0] if "WG" not in layers else "WG", wl0)
+    try:
+        margin_um, decay_um = guide_margin_um(red2.n_core, red2.n_clad, min(p.width for p in ports), wl0,
+                                              margin_um, "margin_um")
+    except EimError as e:
+        raise FdtdInputError(str(e)) from None
+    margin_z = math.log(1 / PML_FIELD_FRACTION) * decay_um  # 3D: oxide above and below the core
+    method += (f"; margins {margin_um:.2f} um (xy){f', {margin_z:.2f} um (z)' if three_d else ''} to the PML "
+               f"(field decay length {decay_um:.2f} um)")
+
     mp = meep_module()
     bb = comp.dbbox()
     x0, x1, y0, y1 = bb.left, bb.right, bb.bottom, bb.top
@@ -131,7 +146,7 @@ def sparams(cell: str, pdk: str, *, settings: dict | None = None, resolution: fl
     sx = math.ceil((x1 - x0 + 2 * pad) * resolution) / resolution
     sy = math.ceil((y1 - y0 + 2 * pad) * resolution) / resolution
     tz = tech.layer_stack["core"].thickness if three_d else 0.0
-    sz = (tz + 2 * (1.5 + dpml_um)) if three_d else 0.0
+    sz = (tz + 2 * (margin_z + dpml_um)) if three_d else 0.0
     core_m, bg_m = mp.Medium(index=n_core), mp.Medium(index=n_bg)
     height = tz if three_d else mp.inf
     geometry = [mp.Prism([mp.Vector3(x - cx, y - cy, -tz / 2 if three_d else 0) for x, y in p], height,

@@ -15,11 +15,25 @@ the effective-index reduction of the InP stack, :func:`weiming.sims.fdtd_eim.red
   (first Fourier harmonic); peak reflectivity ``tanh^2(kappa L)``, ``L = N period``.
 - :func:`fdtd_reflection_1d` runs the same stack in 1D meep (flux of the
   reflected field after subtracting a normalisation run) as an independent check.
+
+DBR design from both sections (:func:`dbr_design`, the one function the laser
+cell, the TMM model of the tape-out stage and the build's per-client laser
+figures use): the two indices are the TE0 effective indices of the unetched
+ridge and of the tooth section (teeth etched ``etches.grating.depth`` into the
+top of the guide and overgrown with the cladding), each solved by MPB on the
+PDK layer stack (:func:`section_modes`, cached on disk). From them: ``n_avg``
+for the duty cycle, ``kappa`` (first Fourier harmonic of the index step, as
+above), the period that puts lambda_B on the target (comb) line, the stop band
+``lambda_B^2 kappa / (pi n_g)`` (band-edge to band-edge of the infinite
+grating, Coldren, Corzine & Mashanovitch, Diode Lasers and Photonic Integrated
+Circuits, 2nd ed., Wiley 2012, sec. 3.5) and the peak reflectivity
+``tanh^2(kappa L)`` of a given length.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -129,5 +143,112 @@ def fdtd_reflection_1d(wavelengths_um, n_hi: float, n_lo: float, period_um: floa
     return r
 
 
-__all__ = ["GratingError", "bragg_wavelength_um", "period_for_um", "kappa_per_um", "peak_reflectivity",
+# ----------------------------------------------------------------------------- design from both sections
+@dataclass(frozen=True)
+class DbrDesign:
+    """First-order DBR grating designed from its two sections (lengths nm, kappa 1/cm)."""
+
+    target_nm: float
+    neff_ridge: float
+    neff_tooth: float
+    ng: float
+    duty: float
+    n_avg: float
+    delta_n: float
+    period_nm: float
+    kappa_per_cm: float
+    stopband_nm: float
+
+    def bragg_nm(self, period_nm: float | None = None) -> float:
+        """Bragg wavelength of a grating of ``period_nm`` (default: the designed period)."""
+        return 2 * self.n_avg * (self.period_nm if period_nm is None else period_nm)
+
+    def reflectivity(self, length_um: float) -> float:
+        """Peak power reflectivity tanh^2(kappa L) of a grating ``length_um`` long."""
+        return math.tanh(self.kappa_per_cm * 1e-4 * length_um) ** 2
+
+    def length_for_reflectivity_um(self, r: float) -> float:
+        """Grating length (um) with peak reflectivity ``r`` (0 < r < 1)."""
+        if not 0 < r < 1:
+            raise GratingError(f"reflectivity={r} must be in (0, 1)")
+        return math.atanh(math.sqrt(r)) / (self.kappa_per_cm * 1e-4)
+
+    def effective_length_um(self, length_um: float) -> float:
+        """Penetration (effective mirror) length tanh(kappa L) / (2 kappa) at the Bragg wavelength, um
+        (Coldren et al. 2012, sec. 3.4)."""
+        k = self.kappa_per_cm * 1e-4
+        return math.tanh(k * length_um) / (2 * k)
+
+    def to_json(self) -> dict:
+        return {k: float(getattr(self, k)) for k in self.__dataclass_fields__}
+
+
+def dbr_design(target_nm: float, neff_ridge: float, neff_tooth: float, ng: float, duty: float = 0.5) -> DbrDesign:
+    """Grating that puts lambda_B on ``target_nm`` from the two section indices at that wavelength."""
+    if not neff_ridge > neff_tooth > 0:
+        raise GratingError(f"neff_ridge={neff_ridge} must exceed neff_tooth={neff_tooth} > 0 "
+                           "(the teeth replace guide material by lower-index cladding)")
+    if not 0 < duty < 1:
+        raise GratingError(f"duty={duty} must be in (0, 1)")
+    # duty: the unetched (ridge) fraction of the period; teeth are the etched part
+    n_avg = duty * neff_ridge + (1 - duty) * neff_tooth
+    period_um = period_for_um(target_nm / 1000, neff_ridge, neff_tooth, duty)
+    kap = kappa_per_um(neff_ridge, neff_tooth, period_um, duty)
+    stop = (target_nm / 1000) ** 2 * kap / (math.pi * ng) * 1000
+    return DbrDesign(float(target_nm), float(neff_ridge), float(neff_tooth), float(ng), float(duty), n_avg,
+                     neff_ridge - neff_tooth, period_um * 1000, kap * 1e4, stop)
+
+
+def tooth_geometry(pdk: str = "inp", width: float | None = None, depth_um: float | None = None):
+    """The tooth section of a shallow ridge: the top ``depth_um`` of the guiding layer under the ridge
+    replaced by the cladding material (overgrown teeth; default depth ``etches.grating.depth``)."""
+    from dataclasses import replace
+
+    from weiming.pdk import get_tech
+    from weiming.sims.modes import Rect, xs_geometry
+
+    t = get_tech(pdk)
+    d = float(t.extra["etches"]["grating"]["depth"] if depth_um is None else depth_um)
+    g = xs_geometry(pdk, "shallow", width=width)
+    z0, z1 = g.core_z
+    if not 0 < d < z1 - z0:
+        raise GratingError(f"grating depth_um={d} must be inside the {z1 - z0:g} um guiding layer")
+    clad = t.layer_stack["cladding"].material
+    w = g.width_um
+    return replace(g, xs="shallow_tooth", rects=g.rects + (Rect(-w / 2, w / 2, z1 - d, z1, clad),))
+
+
+def section_modes(wavelength_um: float, *, pdk: str = "inp", width: float | None = None,
+                  resolution: int | None = None) -> dict:
+    """TE0 neff and ng of the unetched ridge and of the tooth section at ``wavelength_um`` (MPB,
+    cached on disk): ``{"ridge": {"neff", "ng"}, "tooth": {"neff", "ng"}}``; ``width`` default: the
+    ``active`` cross-section width (the DBR laser ridge)."""
+    from dataclasses import asdict
+
+    from weiming.sims.cache import cached
+    from weiming.sims.modes import NG_STEP_UM, MpbWaveguide, default_numerics, xs_geometry
+
+    from weiming.pdk import get_tech
+
+    width = get_tech(pdk).xs("active").width if width is None else width  # the laser ridge runs at the active width
+    geoms = {"ridge": xs_geometry(pdk, "shallow", width=width), "tooth": tooth_geometry(pdk, width)}
+    num = default_numerics(pdk, resolution)
+
+    def solve(g):
+        eng = MpbWaveguide(g, num)
+        mid = eng.solve(wavelength_um)[0]["neff"]
+        lo = eng.solve(wavelength_um - NG_STEP_UM, [mid])[0]["neff"]
+        hi = eng.solve(wavelength_um + NG_STEP_UM, [mid])[0]["neff"]
+        return {"neff": mid, "ng": mid - wavelength_um * (hi - lo) / (2 * NG_STEP_UM)}
+
+    out = {}
+    for name, g in geoms.items():
+        inputs = {"wavelength_um": float(wavelength_um), "rects": [asdict(r) for r in g.rects],
+                  "core_z": g.core_z, "width": g.width_um, "numerics": asdict(num),
+                  "materials": g.n_at(wavelength_um), "ng_step_um": NG_STEP_UM}
+        out[name] = cached("dbr-section-mode", inputs, lambda g=g: solve(g))
+    return out
+
+
+__all__ = ["GratingError", "DbrDesign", "dbr_design", "tooth_geometry", "section_modes", "bragg_wavelength_um", "period_for_um", "kappa_per_um", "peak_reflectivity",
            "tmm_reflection", "fdtd_reflection_1d"]

@@ -13,7 +13,7 @@ The lateral problem is the 1D slab of the effective-index reduction
 stack, cladding = the etched region's index). The quasi-TE mode of a ridge has
 its electric field along the lateral axis, so the lateral 1D problem is the
 TM one (field H, operator d/dx (1/eps) d/dx, modes orthogonal with weight
-1/eps), solved by finite differences as a symmetric generalised eigenproblem.
+1/eps), solved by the finite differences of :mod:`weiming.sims.slab`.
 
 This is a fast model (milliseconds per point) used for width/length
 sensitivities in the tape-out and the yield surrogates; 2D/3D FDTD
@@ -26,7 +26,8 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy.linalg import eigh
+
+from weiming.sims.slab import fd_modes
 
 
 @dataclass(frozen=True)
@@ -49,35 +50,15 @@ def lateral_modes(n_core: float, n_clad: float, width_um: float, wavelength_um: 
                   pol: str = "TM", span_um: float | None = None, dx_um: float = 0.02):
     """Guided lateral modes of a slab of ``width_um``: (x, beta [1/um], fields [n_modes, nx], inv_eps).
 
-    Fields are normalised so that ``sum(f_m f_n inv_eps) dx = delta_mn``.
+    Fields are normalised so that ``sum(f_m f_n inv_eps) dx = delta_mn`` (for TE
+    the weight is 1). The slab module's finite-difference solver
+    (:func:`weiming.sims.slab.fd_modes`, cell-averaged walls) on a grid of
+    ``span_um`` centred on the guide: guides of the same span share the grid.
     """
     span = span_um or width_um + 6 * wavelength_um
-    x = np.arange(-span / 2, span / 2 + dx_um / 2, dx_um)
-    # Sub-cell averaging of the walls (fill fraction f of the core in each cell):
-    # harmonic mean for TM (field normal to the walls), arithmetic for TE, so
-    # results converge smoothly with dx instead of jumping with the wall position.
-    f = np.clip((width_um / 2 - (np.abs(x) - dx_um / 2)) / dx_um, 0.0, 1.0)
-    e1, e2 = n_core**2, n_clad**2
-    eps = 1.0 / (f / e1 + (1 - f) / e2) if pol == "TM" else f * e1 + (1 - f) * e2
-    k0 = 2 * math.pi / wavelength_um
-    n = x.size
-    if pol == "TM":
-        inv = 1.0 / eps
-        half = 2.0 / (eps[:-1] + eps[1:])  # 1/eps at half points: harmonic mean of eps
-        main = -(np.r_[half, half[-1]] + np.r_[half[0], half]) / dx_um**2 + k0**2
-        a = np.diag(main) + np.diag(half / dx_um**2, 1) + np.diag(half / dx_um**2, -1)
-        b = inv
-    else:
-        inv = np.ones(n)
-        a = np.diag(-2 / dx_um**2 + k0**2 * eps) + np.diag(np.full(n - 1, 1 / dx_um**2), 1) \
-            + np.diag(np.full(n - 1, 1 / dx_um**2), -1)
-        b = inv
-    lo = (k0 * n_clad) ** 2 * (1.0 + 1e-9)
-    w, v = eigh(a, np.diag(b), subset_by_value=(lo, np.inf))
-    order = np.argsort(w)[::-1]
-    beta = np.sqrt(w[order])
-    fields = v[:, order].T / math.sqrt(dx_um)  # eigh normalises v^T B v = 1; make the integral 1
-    return x, beta, fields, inv
+    x, beta, fields, weight = fd_modes([n_clad, n_core, n_clad], [width_um], wavelength_um, pol=pol,
+                                       num_modes=None, cladding_um=(span - width_um) / 2, dx_um=dx_um, fields=True)
+    return x, beta, fields, weight
 
 
 def _overlap(f, g, inv, dx):
@@ -92,7 +73,7 @@ def split(n_core: float, n_clad: float, width_um: float, length_um: float, wavel
         raise ValueError(f"width_um={width_um} must exceed access_width_um={access_width_um}; "
                          f"length_um={length_um} must be positive")
     x, beta, modes, inv = lateral_modes(n_core, n_clad, width_um, wavelength_um, pol=pol, dx_um=dx_um)
-    span = x[-1] - x[0]
+    span = x[-1] - x[0] + (x[1] - x[0])  # x are cell centres: the grid spans one more cell
     _, _, acc, inv_a = lateral_modes(n_core, n_clad, access_width_um, wavelength_um, pol=pol, dx_um=dx_um,
                                      span_um=span)
     f0 = acc[0]

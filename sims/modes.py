@@ -187,6 +187,28 @@ def xs_geometry(pdk: str, xs: str, *, width: float | None = None, thickness: flo
     return XsGeometry(pdk, xs, w, t, tuple(rects), zc, "air")
 
 
+def pair_geometry(geom: XsGeometry, gap_um: float) -> XsGeometry:
+    """Two copies of the core of ``geom`` side by side, edge gap ``gap_um``, mirror-symmetric about y = 0.
+
+    For the supermodes of a directional (ring-bus) coupler. Only cross-sections
+    whose core is one painted rectangle (the Si3N4 strips) can be paired; the
+    result's ``width_um`` is the outer width ``2 w + gap``.
+    """
+    w, (z0, z1) = geom.width_um, geom.core_z
+    g = float(gap_um)
+    if not (g > 0 and math.isfinite(g)):
+        raise ModeSolverInputError(f"gap_um={gap_um} must be a positive number")
+    cores = [r for r in geom.rects if abs(r.y0 + w / 2) < 1e-12 and abs(r.y1 - w / 2) < 1e-12
+             and abs(r.z0 - z0) < 1e-12 and abs(r.z1 - z1) < 1e-12]
+    if len(cores) != 1:
+        raise ModeSolverInputError(f"cross-section {geom.xs!r} of PDK {geom.pdk} has no single rectangular core "
+                                   "to pair (coupled supermodes need a strip waveguide)")
+    c = cores[0]
+    rects = [r for r in geom.rects if r is not c]
+    rects += [Rect(-g / 2 - w, -g / 2, z0, z1, c.material), Rect(g / 2, g / 2 + w, z0, z1, c.material)]
+    return replace(geom, xs=f"{geom.xs}[pair gap {g}]", width_um=2 * w + g, rects=tuple(rects))
+
+
 # ---------------------------------------------------------------------------
 # Numerical settings (chosen with weiming.sims.convergence; see its docstring)
 # ---------------------------------------------------------------------------
@@ -247,7 +269,8 @@ class MpbWaveguide:
     pixel boundaries, so the grid is identical at every wavelength and call.
     """
 
-    def __init__(self, geom: XsGeometry, numerics: Numerics, *, radius_um: float | None = None, num_bands: int = 1):
+    def __init__(self, geom: XsGeometry, numerics: Numerics, *, radius_um: float | None = None, num_bands: int = 1,
+                 parity: str | None = None):
         from weiming.sims._meep import require_mpb
 
         self.mpb = require_mpb()
@@ -258,6 +281,11 @@ class MpbWaveguide:
         self.num = numerics
         self.radius_um = radius_um
         self.num_bands = int(num_bands)
+        # parity "even"/"odd": fields mirror-(anti)symmetric about y = 0 (MPB's
+        # EVEN_Y/ODD_Y); the cell is then centred on y = 0 (see below)
+        if parity not in (None, "even", "odd"):
+            raise ModeSolverInputError(f"parity={parity!r} must be None, 'even' or 'odd'")
+        self.parity = parity
         res = numerics.resolution
         w, (zc0, zc1) = geom.width_um, geom.core_z
         # Pixels: the core width (y) and thickness (z) are whole numbers of
@@ -267,7 +295,10 @@ class MpbWaveguide:
         # normal or neighbour: measured 5e-4 in neff (horizontal faces) and a
         # 2x error in the bend shift (vertical faces) before this alignment.
         t = zc1 - zc0
-        hy = w / max(1, math.ceil(w * res - 1e-9))
+        ny_core = max(1, math.ceil(w * res - 1e-9))
+        if parity is not None and ny_core % 2 == 0:
+            ny_core += 1  # odd: with an even cell count the outer faces +-w/2 lie on boundaries and yc = 0
+        hy = w / ny_core
         hz = t / max(1, math.ceil(t * res - 1e-9))
         # whole pixels, even counts; MPB rounds counts up to 2*3*5*7-smooth
         # numbers, so do it here to keep the pixel sizes exact
@@ -280,7 +311,7 @@ class MpbWaveguide:
         self.res_yz = ((ny - 1e-6) / self.ly, (nz - 1e-6) / self.lz)
         # MPB pixel j is centred on c - L/2 + j h, so with even counts the pixel
         # boundaries sit at c + (k + 1/2) h: put the lower core faces on one
-        self.yc = -w / 2 + (round((w / 2) / hy - 0.5) + 0.5) * hy
+        self.yc = 0.0 if parity is not None else -w / 2 + (round((w / 2) / hy - 0.5) + 0.5) * hy
         self.zc = zc0 + (round((t / 2) / hz - 0.5) + 0.5) * hz
         self.window = (self.yc - self.ly / 2, self.yc + self.ly / 2, self.zc - self.lz / 2, self.zc + self.lz / 2)
         self._ms = None
@@ -342,7 +373,8 @@ class MpbWaveguide:
         """Frequencies and group velocities (MPB units) of all bands at wavenumber k (1/um)."""
         ms = self._ms
         ms.k_points = [self.mp.Vector3(k)]
-        ms.run_parity(self.mp.NO_PARITY, False)  # False: keep the last fields as the start vectors
+        par = {None: self.mp.NO_PARITY, "even": self.mp.EVEN_Y, "odd": self.mp.ODD_Y}[self.parity]
+        ms.run_parity(par, False)  # False: keep the last fields as the start vectors
         v = ms.mode_solver.compute_group_velocity_component(self.mp.Vector3(1))
         return np.array(ms.freqs, dtype=float), np.array(v, dtype=float)
 

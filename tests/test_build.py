@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from weiming.circuits.design import load_design
+
 from weiming.circuits.build import build
 
 EIM = {"server": {"ring": {"ng_source": "eim"}}}
@@ -87,9 +89,11 @@ def test_manifest_contract(built):
         assert set(r["drc"]) == {"clean", "violations"}
         assert r["drc"]["clean"], r["drc"]["violations"]
     names = {r["name"] for r in m["reticles"]}
+    base = {"id", "kind", "pdk", "channel", "wavelength_nm", "size_um", "reticle"}
     for c in m["chips"]:
         lvs = {"lvs"} if c["kind"] in ("client", "server") else set()  # issue 13: LVS of every chip
-        assert set(c) == {"id", "kind", "pdk", "channel", "wavelength_nm", "size_um", "reticle"} | lvs
+        extra = {"laser", "devices"} if c["kind"] == "client" else set()  # issue 12: laser figures, inventory
+        assert set(c) == base | lvs | extra
         assert not lvs or (set(c["lvs"]) == {"match", "mismatches"} and c["lvs"]["match"]), c.get("lvs")
         assert c["kind"] in ("client", "server", "test") and c["reticle"] in names
     clients = [c for c in m["chips"] if c["kind"] == "client"]
@@ -98,6 +102,17 @@ def test_manifest_contract(built):
     assert sorted({c["channel"] for c in clients}) == list(range(1, 11))
     assert all(sum(c["channel"] == k for c in clients) == 2 for k in range(1, 11))
     assert sum(c["kind"] == "server" for c in m["chips"]) >= 1
+    # issue 12 contract: per-client laser figures and device inventory, done-when values of the default design
+    spec = load_design().spec.laser
+    for c in clients:
+        las = c["laser"]
+        assert list(las) == ["bragg_nm", "bragg_detuning_ghz", "kappa_per_cm", "n_avg", "injection_db",
+                             "lock_range_ghz", "mode_detuning_ghz", "locks"]
+        assert abs(las["bragg_detuning_ghz"]) <= spec.bragg_detuning_ghz_max
+        assert las["injection_db"] >= spec.injection_db_min and las["locks"] is True
+        kinds = [d["kind"] for d in c["devices"]]
+        assert set(kinds) <= {"laser", "im", "pm", "voa", "amzi", "pd", "ssc", "mmi"}
+        assert sum(k in ("im", "pm") for k in kinds) == 6 and "amzi" in kinds and "voa" in kinds
     assert m["checks"]["passed"] and m["checks"]["connectivity"]["passed"] and not m["checks"]["standins"]
 
 
@@ -117,8 +132,9 @@ def test_client_netlists_wire_every_electrode_to_a_pad(built):
     out, m, _ = built
     net = yaml.safe_load((out / "netlists" / "C01A.yaml").read_text())
     pads = net["electrodes_to_pads"]
-    # laser sections, 3 IMs (GSG in/out), 2 PMs (GSG in/out), VOA, 3 monitor PDs (p and n)
-    for port in ("laser.e1", "im1.e1", "im3.e2", "pm_q.e1", "pm_ref.e2", "voa.e1", "pd_mon.e1", "pd_mon.e2"):
+    # laser sections and n contact, 3 IMs and 3 PMs (GSG in/out), VOA, AMZI phase section, monitor PDs (p and n)
+    for port in ("laser.e1", "im1.e1", "im3.e2", "pm_q.e1", "pm_ref.e2", "voa.e1", "voa.e2", "pd_im3.e1",
+                 "pd_im3.e2", "laser.e5", "amzi.e1", "amzi.e2", "pm_rand.e1"):
         assert port in pads
     assert len(set(pads.values())) == len(pads)  # no two electrodes on one pad
     assert sorted(net["io"]) == ["ssc_in.o2", "ssc_out.o2"]

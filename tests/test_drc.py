@@ -36,6 +36,8 @@ class Builder:
         self.top = self.ly.create_cell("TOP")
 
     def _li(self, layer) -> int:
+        if isinstance(layer, str):
+            layer = layer.split("|")[0]  # a union "A|B" of layers: draw on its first layer
         gds = self.tech.layer(layer) if isinstance(layer, str) else layer
         return self.ly.layer(*gds)
 
@@ -43,6 +45,8 @@ class Builder:
         self.top.shapes(self._li(layer)).insert(kdb.DPolygon([kdb.DPoint(x, y) for x, y in pts]))
 
     def box(self, layer, x0: float, y0: float, x1: float, y1: float, context: bool = True) -> None:
+        if isinstance(layer, str):
+            layer = layer.split("|")[0]  # a union "A|B" of layers: draw on its first layer
         self.top.shapes(self._li(layer)).insert(kdb.DBox(x0, y0, x1, y1))
         if context and isinstance(layer, str):
             # a layer that must sit inside another one gets its legal enclosure
@@ -112,6 +116,10 @@ def violate(tech: Technology, rule: Rule):
         w = legal_width(tech, lay)
         length = legal_length(tech, lay, w)
         b.box(lay, -w / 2, -length / 2, w / 2, length / 2, context=False)
+        for other in tech.rules_of("enclosure"):  # the layer's other enclosures stay legal
+            if other.layer == lay and other.name != rule.name:
+                mo = 2 * other.value
+                b.box(other.other_layer, -w / 2 - mo, -length / 2 - mo, w / 2 + mo, length / 2 + mo)
         m = 2 * v
         b.box(rule.other_layer, -w / 2 - m, -length / 2 - m, w / 2 + 0.5 * v, length / 2 + m)
         return b.ly, near(w / 2 + 0.25 * v, 0)
@@ -155,6 +163,17 @@ def violate(tech: Technology, rule: Rule):
     raise AssertionError(f"no generator for rule kind {rule.kind}")
 
 
+def context_space(tech: Technology, layer: str) -> float:
+    """Space two shapes of ``layer`` need so that the legal enclosures drawn around them (2x the
+    enclosure rule, :meth:`Builder.box`) keep their own layer's space rule, recursively."""
+    need = 0.0
+    for r in tech.rules_of("enclosure"):
+        if r.layer == layer:
+            outer = r.other_layer.split("|")[0]
+            need = max(need, value(tech, "space", outer) + 4 * r.value, context_space(tech, outer) + 4 * r.value)
+    return need
+
+
 def clean_layout(tech: Technology) -> Builder:
     """Legal shapes for every rule: boxes at 2x width, bends at the minimum radius, corners above the angle limit."""
     b = Builder(tech)
@@ -164,7 +183,7 @@ def clean_layout(tech: Technology) -> Builder:
             w = legal_width(tech, r.layer)
             length = legal_length(tech, r.layer, w)
             b.box(r.layer, x, 0, x + w, length)
-            s = max(value(tech, "space", r.layer), 1.0)
+            s = max(value(tech, "space", r.layer), 1.0, context_space(tech, r.layer))
             b.box(r.layer, x + w + s, 0, x + 2 * w + s, length)
         elif r.kind == "angle":
             a, h = math.radians(r.value + 3), 2 * legal_width(tech, r.layer)  # a taper-like corner

@@ -122,3 +122,38 @@ def test_cli_sparams_bad_input():
                            capture_output=True, text=True, timeout=120)
         assert r.returncode == 2, (args, r.stderr)
         assert msg in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.meep
+def test_fdtd_margins_follow_the_mode_decay_length():
+    """Cladding to the PML from the mode's field decay length; checked against the full-vector mode's decay.
+
+    The 100-nm sin100 mode decays over ~0.8 um (full-vector neff 1.476 in
+    SiO2): the 3D margin must hold the field to 1 % at the PML (> 3.6 um, the
+    old fixed 1.5 um left 15 %). The effective-index decay length used by the
+    FDTD set-up must be within 10 % of the full-vector one (MPB), else the
+    margin would be set from the wrong tail.
+    """
+    import math
+
+    from weiming.sims.coupler import decay_constant_per_um
+    from weiming.sims.fdtd_eim import PML_FIELD_FRACTION, guide_margin_um, reduce_2d
+
+    for pdk in ("sin100", "sin800"):
+        red = reduce_2d(pdk, "WG", 1.55)
+        from weiming.pdk import get_tech
+
+        w = get_tech(pdk).xs("resonator").width
+        margin, decay = guide_margin_um(red.n_core, red.n_clad, w, 1.55)
+        full = 1 / decay_constant_per_um(pdk, "resonator", 1.55)
+        assert decay == pytest.approx(full, rel=0.10), pdk
+        assert math.exp(-margin / full) <= 1.05 * PML_FIELD_FRACTION
+    assert margin < 1.5  # sin800: tight mode, the margin shrinks with the tail
+
+
+def test_fdtd_margin_below_three_decay_lengths_is_refused():
+    from weiming.sims.fdtd_core import FdtdInputError, margin_2d
+
+    with pytest.raises(FdtdInputError, match=r"margin=1.0 um is below 3 field decay lengths"):
+        margin_2d(1.53, 1.444, 2.8, 1.55, 1.0)  # sin100-like 2D guide: decay length ~0.5 um
+    assert margin_2d(1.884, 1.444, 1.0, 1.55, 1.0) == 1.0  # sin800: 1 um is ~4 decay lengths

@@ -11,8 +11,8 @@ def test_tech_is_consistent(name):
     t = get_tech(name)
     for r in t.rules:
         assert r.kind in RULE_KINDS
-        for lay in (r.layer, r.other_layer):
-            assert lay is None or lay in t.layers, f"rule {r.name} names unknown layer {lay}"
+        for lay in (r.layer, *(r.other_layer or "").split("|")):
+            assert not lay or lay in t.layers, f"rule {r.name} names unknown layer {lay}"
     for x in t.cross_sections.values():
         assert x.layer in t.layers
         assert x.width > 0 and x.radius_min > 0

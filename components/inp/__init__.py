@@ -9,6 +9,7 @@ from weiming.components.inp import (  # noqa: F401
     modulators,
     pads,
     ssc,
+    test_structures,
     transitions,
     waveguides,
 )

@@ -41,6 +41,31 @@ LAMBDA0_NM = 1549.78
 def neff_shallow_at(wavelength_nm: float) -> float:
     """Effective index of the 2 um shallow ridge at ``wavelength_nm`` (first-order dispersion)."""
     return NEFF_SHALLOW - (NG_SHALLOW - NEFF_SHALLOW) * (wavelength_nm - LAMBDA0_NM) / LAMBDA0_NM
+#: TE0 effective index and group index at 1549.78 nm of the *tooth* section of
+#: the same 2 um ridge: the top ``etches.grating.depth`` (0.1 um) of the Q(1.25)
+#: guide under the ridge replaced by overgrown p-InP. Source: MPB on the PDK
+#: layer stack, :func:`weiming.sims.grating.section_modes` (default numerics,
+#: 30 px/um), solved 2026-11-30: neff 3.2367517, ng 3.6426916 (the unetched
+#: ridge in the same run: 3.2544079 / 3.6792266, equal to NEFF_SHALLOW /
+#: NG_SHALLOW). Frozen like NEFF_SHALLOW; tests re-solve both sections.
+NEFF_TOOTH = 3.23675
+NG_TOOTH = 3.64269
+
+
+def neff_tooth_at(wavelength_nm: float) -> float:
+    """Effective index of the grating tooth section at ``wavelength_nm`` (first-order dispersion)."""
+    return NEFF_TOOTH - (NG_TOOTH - NEFF_TOOTH) * (wavelength_nm - LAMBDA0_NM) / LAMBDA0_NM
+
+
+def dbr_at(wavelength_nm: float, duty: float = 0.5):
+    """The DBR grating designed for ``wavelength_nm`` from the two frozen section indices
+    (:func:`weiming.sims.grating.dbr_design`: n_avg, kappa, period, stop band)."""
+    from weiming.sims.grating import dbr_design
+
+    return dbr_design(wavelength_nm, neff_shallow_at(wavelength_nm), neff_tooth_at(wavelength_nm),
+                      (NG_SHALLOW + NG_TOOTH) / 2, duty)
+
+
 #: Slab effective index of the guiding layer (slab model above), the ``n_r``
 #: of the MMI self-imaging length.
 N_SLAB = 3.266
@@ -167,12 +192,71 @@ def electrode(c: gf.Component, x0: float, x1: float, y: float, contact_width: fl
     hw = ELECTRODE_PAD_WIDTH / 2
     rect(c, x0, y - contact_width / 2, x1, y + contact_width / 2, "PMETAL")
     rect(c, x0, y - hw, x1, y + hw, "PAD")
-    rect(c, x0 + en, y - hw + en, x1 - en, y + hw - en, "PLANAR_OPEN")
+    via(c, x0 + en, x1 - en, y, contact_width)
     if port_name:
         yp = y + hw if orientation == 90 else y - hw
         c.add_port(port_name, center=(snap((x0 + x1) / 2), snap(yp)), width=ELECTRODE_PAD_WIDTH,
                    orientation=orientation, layer=layer("PAD"), port_type="electrical",
                    cross_section=xs("metal_dc"))
+
+
+def via(c: gf.Component, x0: float, x1: float, y: float, metal_width: float) -> None:
+    """BCB opening (PLANAR_OPEN) from x0 to x1 on a contact-metal stripe of ``metal_width`` centred at
+    ``y``: inside the metal by PLO.EN.2, so the opening lands on metal and never exposes a sidewall."""
+    w = metal_width - 2 * rule_value("PLO.EN.2")
+    if w < rule_value("PLO.W.1") - 1e-9:
+        raise DesignRuleError(f"a {metal_width:g} um contact leaves a {w:g} um BCB opening inside PLO.EN.2, "
+                              f"below PLO.W.1 ({rule_value('PLO.W.1'):g} um)")
+    rect(c, x0, y - w / 2, x1, y + w / 2, "PLANAR_OPEN")
+
+
+def n_contact(c: gf.Component, x0: float, x1: float, y_near: float, port_name: str | None,
+              side: int = -1) -> tuple[float, float]:
+    """Top-side n contact on the deep-etched n-InP field beside a device, from x0 to x1.
+
+    The PDK's n contact (choice documented in pdk/inp/tech.yaml, level
+    ``nmetal``): n-metal (NMETAL, NM.W.1 wide) on the n-InP exposed by the deep
+    etch, a BCB opening on it (PLO.EN.2) and a pad-metal stripe (PAD, enclosing
+    the opening by PLO.EN.1). ``y_near`` is the stripe edge nearest the device,
+    ``side`` -1 puts the stripe below it (port facing south), +1 above (north).
+    Returns the stripe's (y_low, y_high).
+    """
+    en = rule_value("PLO.EN.1")
+    w = max(tech().rule("width", "NMETAL").value, ELECTRODE_PAD_WIDTH)
+    ya, yb = sorted((y_near, y_near + side * w))
+    rect(c, x0, ya, x1, yb, "NMETAL")
+    rect(c, x0, ya, x1, yb, "PAD")
+    via(c, x0 + en, x1 - en, (ya + yb) / 2, w - 2 * en + 2 * rule_value("PLO.EN.2"))
+    if port_name:
+        mark_n_port(c, port_name)
+        yp = ya if side < 0 else yb
+        c.add_port(port_name, center=(snap((x0 + x1) / 2), snap(yp)), width=ELECTRODE_PAD_WIDTH,
+                   orientation=270 if side < 0 else 90, layer=layer("PAD"), port_type="electrical",
+                   cross_section=xs("metal_dc"))
+    return ya, yb
+
+
+def mark_n_port(c: gf.Component, port_name: str) -> None:
+    """Record ``port_name`` as an n-contact (ground/return) terminal in ``c.info['n_ports']``: the chip's
+    pad fan-out gives it a ground pad."""
+    c.info["n_ports"] = sorted(set(c.info["n_ports"] if "n_ports" in c.info else []) | {port_name})
+
+
+def n_contact_offset() -> float:
+    """Distance (um) from a device axis to the near edge of its n contact: beyond the p-electrode's
+    PAD stripe by PAD.S.1 plus 5 um (clear of NM.SEP rules to the ridges)."""
+    return ELECTRODE_PAD_WIDTH / 2 + rule_value("PAD.S.1") + 5.0
+
+
+def contact_width(ridge_width: float) -> float:
+    """Width of the p-contact stripe (PMETAL) on a ridge of ``ridge_width``: the widest stripe the
+    ridge encloses by rule PM.EN.1 on both sides (the metal must not reach the ridge sidewalls),
+    and at least PM.W.1."""
+    w = ridge_width - 2 * rule_value("PM.EN.1")
+    if w < rule_value("PM.W.1") - 1e-9:
+        raise DesignRuleError(f"ridge width {ridge_width:g} um leaves a {w:g} um p-contact inside rule PM.EN.1, "
+                              f"below PM.W.1 ({rule_value('PM.W.1'):g} um)")
+    return snap(w)
 
 
 def iso(c: gf.Component, x0: float, x1: float, y: float, height: float) -> None:
@@ -241,7 +325,8 @@ def active_section(c: gf.Component, length_um: float, transition_um: float, port
     Draws o1 (shallow) -> transition -> active ridge with ACTIVE island and a
     DC electrode (port ``port``, north) -> transition -> o2 (shallow) when
     ``both_ends``; otherwise the active ridge ends the cell (absorbing
-    termination). Returns the x (um) where the active ridge ends.
+    termination; the ridge runs on by the p-metal enclosure PM.EN.1 beyond the
+    electrode). Returns the x (um) where the electrode ends.
     """
     t = tech()
     wa = t.xs("active").width
@@ -249,9 +334,10 @@ def active_section(c: gf.Component, length_um: float, transition_um: float, port
     tr = gf.get_component("transition_shallow_active", length=transition_um)
     r1 = c << tr
     x0, x1 = transition_um, transition_um + length_um
-    straight_path(c, x0, x1, 0, wa, "SHALLOW")
-    rect(c, x0, -wa / 2 - off, x1, wa / 2 + off, lay)
-    electrode(c, x0, x1, 0, wa, port)
+    tail = 0.0 if both_ends else 2 * rule_value("PM.EN.1")
+    straight_path(c, x0, x1 + tail, 0, wa, "SHALLOW")
+    rect(c, x0, -wa / 2 - off, x1 + tail, wa / 2 + off, lay)
+    electrode(c, x0, x1, 0, contact_width(wa), port)
     c.add_port("o1", port=r1.ports["o1"])
     if both_ends:
         r2 = c << tr

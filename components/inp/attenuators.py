@@ -22,10 +22,12 @@ from weiming.components.registry import register
 @register("inp")
 def voa(length: float = 150.0, transition_length: float = 30.0) -> gf.Component:
     """Electro-absorption VOA: reverse-biased MQW active section of ``length`` um
-    between shallow-to-active transitions; electrode e1 (north); o1/o2 shallow."""
+    between shallow-to-active transitions; electrode e1 (p, north), n contact e2 (south, on the
+    deep-etched n-InP field, :func:`_common.n_contact`); o1/o2 shallow."""
     cm.electrode_length("length", length, hi=2000.0)
     cm.length("transition_length", transition_length, lo=10.0, hi=500.0)
     c = gf.Component()
-    cm.active_section(c, length, transition_length, "e1")
+    x1 = cm.active_section(c, length, transition_length, "e1")
+    cm.n_contact(c, transition_length, x1, -cm.n_contact_offset(), "e2", side=-1)
     cm.set_info(c, length=float(length), type="reverse-biased MQW absorber")
     return c

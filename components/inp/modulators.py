@@ -3,9 +3,9 @@ Mach-Zehnder intensity modulator (MZM).
 
 The EO phase shifter is a reverse-biased p-i-n deep ridge (linear EO and
 carrier effects in the Q(1.25) core; Smit et al., Semicond. Sci. Technol. 29,
-083001 (2014)). The p-contact (PMETAL, rule-minimum 2 um wide) runs along the
-ridge; pad metal (PAD) reaches it through a BCB via (PLANAR_OPEN); the n side
-is the common substrate.
+083001 (2014)). The p-contact (PMETAL) runs along the ridge top, enclosed by
+the ridge (rule PM.EN.1); pad metal (PAD) reaches it through a BCB via
+(PLANAR_OPEN) that lands on the p-metal (PLO.EN.2), so no sidewall is exposed.
 """
 
 from __future__ import annotations
@@ -24,14 +24,23 @@ ELECTRODES = ("dc", "gsg")
 
 def _cpw(c: gf.Component, x0: float, length_um: float, contact_w: float) -> None:
     """Travelling-wave GSG line (metal_rf cross-section) over the ridge from x0,
-    with the BCB via under the signal line; ports e1 (west), e2 (east)."""
+    with the BCB via under the signal line on the p-metal; ports e1 (west), e2 (east).
+
+    Both ground strips are tied to the n side along the whole electrode: an
+    n-contact stripe (NMETAL on the deep-etched n-InP field, BCB opening,
+    :func:`_common.n_contact`) under the outer part of each ground strip, so
+    the diode's return current flows into the grounds (no floating grounds).
+    """
     x = cm.xs("metal_rf")
     r = c << gf.path.extrude(gf.path.straight(length_um), x)
     r.dmove((x0, 0))
     en = cm.rule_value("PLO.EN.1")
-    sig = cm.tech().xs("metal_rf").width
     cm.rect(c, x0, -contact_w / 2, x0 + length_um, contact_w / 2, "PMETAL")
-    cm.rect(c, x0 + en, -sig / 2 + en, x0 + length_um - en, sig / 2 - en, "PLANAR_OPEN")
+    cm.via(c, x0 + en, x0 + length_um - en, 0, contact_w)
+    for s in cm.tech().xs("metal_rf").sections:
+        outer = abs(s.offset) + s.width / 2 - en   # n stripe inside the ground strip by PLO.EN.1
+        sgn = 1 if s.offset > 0 else -1
+        cm.n_contact(c, x0, x0 + length_um, sgn * outer, None, side=-sgn)
     c.add_port("e1", port=r.ports["e1"])
     c.add_port("e2", port=r.ports["e2"])
     c.absorb(r)
@@ -39,10 +48,11 @@ def _cpw(c: gf.Component, x0: float, length_um: float, contact_w: float) -> None
 
 @register("inp")
 def phase_modulator(length: float = 500.0, electrode: Literal["dc", "gsg"] = "dc",
-                    extension: float = 10.0) -> gf.Component:
+                    extension: float = 10.0, n_contact: bool = True) -> gf.Component:
     """EO phase modulator: deep ridge with a ``length`` um p-contact electrode.
 
-    ``electrode="dc"``: lumped electrode, port e1 (north, metal_dc).
+    ``electrode="dc"``: lumped electrode, port e1 (north, metal_dc), n contact e2 (south;
+    ``n_contact=False`` leaves it to the enclosing circuit, e.g. the MZM's shared one).
     ``electrode="gsg"``: travelling-wave coplanar GSG line (metal_rf
     cross-section) along the ridge, ports e1 (west, RF in) and e2 (east, to the
     termination). The ridge extends ``extension`` um beyond the electrode at
@@ -53,7 +63,7 @@ def phase_modulator(length: float = 500.0, electrode: Literal["dc", "gsg"] = "dc
     cm.length("extension", extension, lo=1.0, hi=500.0)
     t = cm.tech()
     wd = t.xs("deep").width
-    contact = max(wd, t.rule("width", "PMETAL").value)  # PM.W.1; the BCB via defines the contact on the ridge
+    contact = cm.contact_width(wd)  # p-metal on the ridge top, enclosed by PM.EN.1
     c = gf.Component()
     total = length + 2 * extension
     r = c << gf.path.extrude(gf.path.straight(total), cm.xs("deep"))
@@ -62,6 +72,8 @@ def phase_modulator(length: float = 500.0, electrode: Literal["dc", "gsg"] = "dc
     c.absorb(r)
     if electrode == "dc":
         cm.electrode(c, extension, extension + length, 0, contact, "e1")
+        if n_contact:
+            cm.n_contact(c, extension, extension + length, -cm.n_contact_offset(), "e2", side=-1)
     else:
         _cpw(c, extension, length, contact)
     cm.set_info(c, length=float(length), electrode=electrode, total_length_um=float(total))
@@ -81,7 +93,8 @@ def mzm(length: float = 500.0, electrode: Literal["dc", "gsg"] = "dc", arm_spaci
     Arms ``arm_spacing`` um apart, reached by cosine S-bends whose minimum
     radius is at least the deep ridge's radius_min plus its width.
     ``electrode="dc"``: both arms carry DC electrodes (e1 upper arm, north;
-    e2 lower arm, south) for push-pull or single-arm drive.
+    e2 lower arm, south) for push-pull or single-arm drive; e3 their shared n
+    contact (south, below e2).
     ``electrode="gsg"``: single-drive travelling wave: the GSG line drives the
     upper arm (e1 RF in, west; e2 out, east); the lower arm is a passive deep
     ridge of the same length running under the lower ground strip, where the
@@ -103,7 +116,7 @@ def mzm(length: float = 500.0, electrode: Literal["dc", "gsg"] = "dc", arm_spaci
                    "with a GSG electrode the lower arm must run under the lower ground strip")
     split = gf.get_component("mmi1x2")
     comb = gf.get_component("mmi2x2")
-    pm = gf.get_component("phase_modulator", length=length, electrode=electrode)
+    pm = gf.get_component("phase_modulator", length=length, electrode=electrode, n_contact=False)
     rd = t.xs("deep").radius_min + t.xs("deep").width
     h = arm_spacing / 2
     y1 = split.ports["o2"].dcenter[1]
@@ -133,6 +146,10 @@ def mzm(length: float = 500.0, electrode: Literal["dc", "gsg"] = "dc", arm_spaci
     if electrode == "dc":
         c.add_port("e1", port=top.ports["e1"])
         c.add_port("e2", port=bot.ports["e1"])
+        # shared n contact of both arms, below the lower arm's electrode
+        xe = xb - pm.ports["o1"].dcenter[0] + pm.info["total_length_um"] / 2
+        half = length / 2
+        cm.n_contact(c, xe - half, xe + half, -h - cm.n_contact_offset(), "e3", side=-1)
     else:
         c.add_port("e1", port=top.ports["e1"])
         c.add_port("e2", port=top.ports["e2"])

@@ -10,22 +10,19 @@ from weiming.components.registry import register
 
 
 def _pad(c: gf.Component, x0: float, y0: float, sx: float, sy: float) -> None:
-    """PAD rectangle with a PLANAR_OPEN via inside it, enclosed by PLO.EN.1."""
-    en = cm.rule_value("PLO.EN.1")
+    """PAD rectangle on the BCB (no opening under a bond pad: every BCB opening lands on contact
+    metal, rule PLO.EN.2, and a pad on BCB keeps the RF pad capacitance low)."""
     cm.rect(c, x0, y0, x0 + sx, y0 + sy, "PAD")
-    cm.rect(c, x0 + en, y0 + en, x0 + sx - en, y0 + sy - en, "PLANAR_OPEN")
 
 
 def _size(param: str, value: float) -> float:
     cm.even_width(param, value)
-    lo = max(cm.rule_value("PAD.W.1"), cm.rule_value("PLO.W.1") + 2 * cm.rule_value("PLO.EN.1"))
-    return cm.length(param, value, lo=lo, hi=500.0, why="PAD.W.1 and a PLO.W.1 via enclosed by PLO.EN.1")
+    return cm.length(param, value, lo=cm.rule_value("PAD.W.1"), hi=500.0, why="PAD.W.1")
 
 
 @register("inp")
 def pad_dc(size_x: float = 80.0, size_y: float = 80.0) -> gf.Component:
-    """DC bond pad centred at the origin: plated-Au PAD over a BCB via (PLANAR_OPEN,
-    enclosed by PLO.EN.1). Ports e1 (west), e2 (north), e3 (east), e4 (south)."""
+    """DC bond pad centred at the origin: plated-Au PAD on the BCB. Ports e1 (west), e2 (north), e3 (east), e4 (south)."""
     _size("size_x", size_x)
     _size("size_y", size_y)
     c = gf.Component()

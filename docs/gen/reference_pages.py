@@ -10,8 +10,6 @@ against ``tech.yaml`` and the CLI.
 from __future__ import annotations
 
 import html
-import os
-from pathlib import Path
 
 import click
 import mkdocs_gen_files
@@ -19,27 +17,6 @@ import typer
 
 from weiming.cli import app
 from weiming.pdk import get_tech, names
-
-#: The source folders map onto ``weiming.*`` through setup.py's package_dir, which a
-#: static reader (griffe, behind mkdocstrings) cannot follow; it reads this tree of
-#: symbolic links instead (``paths`` in mkdocs.yml), rebuilt at every site build.
-ROOT = Path(__file__).resolve().parents[2]
-API_TREE = ROOT / ".docs-api" / "weiming"
-FOLDERS = {"pdk": "pdk", "components": "components", "circuits": "circuits", "sims": "sims"}
-
-
-def link_api_tree() -> None:
-    API_TREE.mkdir(parents=True, exist_ok=True)
-    wanted = {p.name: p for p in (ROOT / "weiming").iterdir() if p.name != "__pycache__"}
-    wanted.update({name: ROOT / folder for name, folder in FOLDERS.items()})
-    for name, target in wanted.items():
-        link = API_TREE / name
-        if link.is_symlink() and Path(os.readlink(link)) == target:
-            continue
-        if link.is_symlink() or link.exists():
-            link.unlink()
-        link.symlink_to(target)
-
 
 API_MODULES = {
     "weiming.pdk": "PDKs as data: registry, technology model, rules, DRC, KLayout export",
@@ -105,7 +82,6 @@ def cli_page() -> str:
     return "\n".join(out) + "\n"
 
 
-link_api_tree()
 for pdk in names():
     with mkdocs_gen_files.open(f"reference/pdk-{pdk}.md", "w") as fh:
         fh.write(pdk_page(pdk))

@@ -1,13 +1,15 @@
-"""Wafer-level Monte Carlo yield: hierarchical process model, device metric
-models (surrogates of the mode solver plus analytic models), specs,
-calibration of the defect density to observed counts, wafer maps.
+"""Wafer-level Monte Carlo yield: device inventory and critical areas from the
+built chips, hierarchical spatially correlated process model, clustered
+defects, device metric models (surrogates of the mode solver plus analytic
+models), specs, prior prediction and Bayesian update of the defect density
+from observed counts, design centring, importance sampling, wafer maps.
 
 >>> from weiming.sims.wafer import run_yield
 >>> r = run_yield(seed=1)                       # doctest: +SKIP
 >>> r["device_yield"]["modulator"]["value"]     # doctest: +SKIP
 
-The default modulator yield is a calibration to the seed network's published
-117/120, not an independent prediction (:mod:`weiming.sims.wafer.calibrate`).
+``r["prediction"]["prior"]`` is the independent prediction from the process
+file; ``r["prediction"]["posterior"]`` adds the observed 117/120 (:mod:`.bayes`).
 """
 
 from __future__ import annotations

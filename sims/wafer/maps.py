@@ -87,3 +87,22 @@ def histogram(values: np.ndarray, path: Path, title: str, *, label: str = "", lo
     out = _save(fig, path)
     plt.close(fig)
     return out
+
+
+def variogram(h_mm: np.ndarray, gamma: dict[str, np.ndarray], path: Path, title: str, *,
+              model: tuple[np.ndarray, np.ndarray] | None = None) -> Path:
+    """Empirical semivariograms (one curve per label) against distance, with the model's curve if given."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.6, 3.8))
+    for lab, g in gamma.items():
+        ax.plot(h_mm, g, "o-", ms=3, label=lab)
+    if model is not None:
+        ax.plot(model[0], model[1], "k--", lw=1, label="model (process file)")
+    ax.set_xlabel("die separation (mm)")
+    ax.set_ylabel("semivariance / variance")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    out = _save(fig, path)
+    plt.close(fig)
+    return out

@@ -1,5 +1,5 @@
-"""Hierarchical process model: wafer-to-wafer, within-wafer (correlated
-random field + radial profile), die-to-die and local mismatch, per PDK.
+"""Hierarchical process model: lot-to-lot, wafer-to-wafer, within-wafer
+(correlated random field + radial profile), die-to-die and local mismatch, per PDK.
 
 Every parameter is a *deviation* from its nominal (zero mean). Its total
 1-sigma comes from the PDK (``get_tech(pdk)``) wherever the PDK defines one --
@@ -8,9 +8,9 @@ the layer stack's ``thickness_tol``/``width_tol``, ``extra["etches"]``,
 otherwise. The variance splits over the levels by the ``hierarchy``
 fractions:
 
-``x(w, s, d) = a_w + f_w(r_s) + c (rho_s^2 - 1/2) + b_ws + e_wsd``
+``x(w, s, d) = l_lot(w) + a_w + f_w(r_s) + c (rho_s^2 - 1/2) + b_ws + e_wsd``
 
-with ``a_w`` a wafer offset, ``f_w`` a Gaussian random field over the wafer
+with ``l_lot(w)`` the offset of wafer w's lot (``lot_size`` wafers per lot), ``a_w`` a wafer offset, ``f_w`` a Gaussian random field over the wafer
 (:mod:`.field`), the radial term's amplitude ``c = sqrt(12 f_radial) sigma``
 (``rho^2`` of a point uniform on the disc has variance 1/12, so the term
 carries the fraction ``f_radial`` of the variance), ``b_ws`` a die offset and
@@ -33,7 +33,7 @@ from weiming.sims.wafer.sites import WaferLayout
 from weiming.resources import data_path
 
 DEFAULTS = data_path("weiming.sims.wafer", "process_default.yaml")
-LEVELS = ("wafer", "field", "radial", "die", "local")
+LEVELS = ("lot", "wafer", "field", "radial", "die", "local")
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,12 @@ class ProcessModel:
     corr_length_mm: float
     kernel: str
     defect_model: str
-    d0_per_cm2: float
-    alpha: float
+    d0_per_cm2: float          # prior median of the defect density
+    alpha: float               # negative-binomial clustering parameter
+    d0_sigma_decades: float = 1.0
+    lot_size: int = 25
+    critical_area: dict = field(default_factory=dict)
+    defect_corr_length_mm: float = 0.0     # 0: die multipliers independent between dies
 
 
 def _lookup(tech, path: str) -> float:
@@ -99,8 +103,14 @@ def process_model(pdk: str, data: dict | None = None) -> ProcessModel:
     d = pd["defects"]
     if d["model"] not in ("poisson", "negbin"):
         raise ValueError(f"process.pdks.{pdk}.defects.model={d['model']!r} must be poisson or negbin")
+    if float(d["alpha"]) <= 0 or float(d["d0_per_cm2"]) < 0 or float(d.get("d0_sigma_decades", 1.0)) <= 0:
+        raise ValueError(f"process.pdks.{pdk}.defects: alpha and d0_sigma_decades must be > 0, d0_per_cm2 >= 0")
+    lot = int(data.get("lot_size", 25))
+    if lot < 1:
+        raise ValueError(f"process.lot_size={lot} must be >= 1")
     return ProcessModel(pdk, params, fr, float(data["field"]["corr_length_mm"]), data["field"]["kernel"],
-                        d["model"], float(d["d0_per_cm2"]), float(d["alpha"]))
+                        d["model"], float(d["d0_per_cm2"]), float(d["alpha"]), float(d.get("d0_sigma_decades", 1.0)),
+                        lot, dict(pd.get("critical_area") or {}), float(d.get("corr_length_mm", 0.0)))
 
 
 @dataclass
@@ -146,7 +156,10 @@ def sample_process(model: ProcessModel, layout: WaferLayout, n_wafers: int, rng:
     die = {}
     for name in sorted(model.params):
         s = model.params[name].sigma
-        x = s * np.sqrt(fr["wafer"]) * rng.standard_normal((n_wafers, 1))
+        n_lots = -(-n_wafers // model.lot_size)
+        lot = s * np.sqrt(fr["lot"]) * rng.standard_normal(n_lots)
+        x = lot[np.arange(n_wafers) // model.lot_size][:, None]
+        x = x + s * np.sqrt(fr["wafer"]) * rng.standard_normal((n_wafers, 1))
         x = x + sample_field(layout.xy_mm, s * np.sqrt(fr["field"]), model.corr_length_mm, n_wafers, rng,
                              model.kernel)
         # The radial profile's sign and amplitude are systematic (same every wafer).
@@ -160,6 +173,10 @@ def describe(model: ProcessModel) -> dict[str, Any]:
     """JSON description of the model (parameters with their sigma and source)."""
     return {"pdk": model.pdk, "hierarchy": model.fractions, "corr_length_mm": model.corr_length_mm,
             "kernel": model.kernel,
-            "defects": {"model": model.defect_model, "d0_per_cm2": model.d0_per_cm2, "alpha": model.alpha},
+            "lot_size": model.lot_size,
+            "defects": {"model": model.defect_model, "d0_prior_median_per_cm2": model.d0_per_cm2,
+                        "d0_prior_sigma_decades": model.d0_sigma_decades, "alpha": model.alpha,
+                        "corr_length_mm": model.defect_corr_length_mm},
+            "critical_area": model.critical_area,
             "params": {n: {"sigma": p.sigma, "source": p.source, "description": p.description}
                        for n, p in model.params.items()}}

@@ -86,5 +86,7 @@ def errors(name: str) -> dict:
     """Held-out errors of surrogate ``name``: {output: {rms, max_abs, units}} plus the solver used."""
     d = load(name).meta
     return {"solver": d["solver"], "n_train": d["n_train"], "n_test": d["n_test"],
+            "provenance": d.get("provenance"),
             **{k: {"heldout_rms": v["heldout_rms"], "heldout_max_abs": v["heldout_max_abs"],
-                   "units": v.get("units", "")} for k, v in d["outputs"].items()}}
+                   "stated_error": v.get("stated_error"), "units": v.get("units", "")}
+               for k, v in d["outputs"].items()}}

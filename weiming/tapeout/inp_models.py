@@ -7,13 +7,15 @@
   > 30 px/um to converge on the high-contrast deep ridge, too slow for the
   quick tape-out.) The imbalance feeds the
   modulators' extinction ratio (IM I-III are MZMs between MMIs).
-- DBR: transfer-matrix reflection (:mod:`weiming.sims.grating`) of the back and
-  front gratings of the laser drawn for the first client channel. The average
-  index is the MPB effective index of the laser's shallow ridge; the index
-  step between tooth and gap is the slab effective-index difference caused by
-  the grating etch of the PDK (``extra["etches"]["grating"]``). Reported: the
-  Bragg wavelength of the drawn grating vs the assigned comb line, the peak
-  reflectivities and the coupling coefficient.
+- DBR: for every client, MPB solves of both grating sections (unetched ridge
+  and tooth, :func:`weiming.sims.grating.section_modes`, cached) at its comb
+  line give n_avg and kappa (:func:`weiming.sims.grating.dbr_design`, the
+  function the laser cell draws with); with the drawn period of the client's
+  laser cell they give lambda_B and its detuning from the comb line. The
+  injection-locking figures come from the build's manifest. Transfer-matrix
+  reflection (:mod:`weiming.sims.grating`) of the first client's back and
+  front gratings with the same indices. The per-client table is the stage's
+  report section (:func:`report`).
 """
 
 from __future__ import annotations
@@ -46,68 +48,82 @@ def _mmi(ctx: Context) -> dict:
             "imbalance_slope_db_per_um": (pts[2]["imbalance_db"] - pts[0]["imbalance_db"]) / (2 * dw)}
 
 
-def _grating_step(wavelength_um: float) -> tuple[float, dict]:
-    """Slab effective-index difference between an unetched and a grating-etched InP stack."""
-    from weiming.pdk import get_tech
-    from weiming.pdk.materials import get_material
-    from weiming.sims.fdtd_eim import slab_neff
+def _clients_laser(ctx: Context) -> list[dict]:
+    """Per-client laser table: the drawn grating of each client checked against fresh MPB solves of
+    both grating sections at its comb line, plus the build's injection-locking figures (manifest)."""
+    import json
 
-    t = get_tech("inp")
-    st, g = t.layer_stack, t.extra["etches"]["grating"]
-    n = {k: float(get_material(st[k].material).n(wavelength_um)) for k in ("substrate", "core", "cladding")}
-    n_top = float(get_material(st["planarisation"].material).n(wavelength_um))
-    core, clad, d = st["core"].thickness, st["cladding"].thickness, float(g["depth"])
-    hi = slab_neff([n["substrate"], n["core"], n["cladding"], n_top], [core, clad], wavelength_um)[0]
-    # etched teeth: the top `d` of the guide is replaced by the overgrown p-InP
-    lo = slab_neff([n["substrate"], n["core"], n["cladding"], n["cladding"], n_top], [core - d, d, clad],
-                   wavelength_um)[0]
-    return hi - lo, {"depth_um": d, "source": g["source"]}
-
-
-def _dbr(ctx: Context) -> dict:
     from weiming.circuits.design import load_design
+    from weiming.circuits.network import channels, clients, line_frequency_ghz
     from weiming.pdk import activate
     from weiming.sims import grating
-    from weiming.sims.modes import solve_modes
 
     d = load_design(ctx.config)
-    f0 = C_M_PER_S / (d.network.center_wavelength_nm * 1e-9)
-    line = d.network.first_line
-    target_nm = C_M_PER_S / (f0 + line * d.network.fsr_ghz * 1e9) * 1e9
-    laser = activate("inp").get_component("dbr_laser", bragg_wavelength_nm=round(target_nm, 4))
-    info = dict(laser.info)
-    lam = target_nm / 1000
-    from weiming.pdk import get_tech
+    try:
+        man = json.loads((ctx.out / "manifest.json").read_text(encoding="utf-8"))
+        built = {c["id"]: c for c in man["chips"] if c.get("kind") == "client"}
+    except (OSError, json.JSONDecodeError, KeyError):
+        built = {}
+    ch_of = {c.index: c for c in channels(d.network)}
+    pdk = activate("inp")
+    rows = []
+    for cl in clients(d.network):
+        ch = ch_of[cl.channel]
+        f_line = line_frequency_ghz(d.network, ch.comb_line)
+        lam_nm = C_M_PER_S / (f_line * 1e9) * 1e9
+        laser = pdk.get_component("dbr_laser", bragg_wavelength_nm=round(cl.wavelength_nm, 4),
+                                  back_reflectivity=d.client.laser_back_reflectivity,
+                                  front_reflectivity=d.client.laser_front_reflectivity)
+        period = float(laser.info["fit_period_nm"]["back_grating"])
+        sec = grating.section_modes(lam_nm / 1000)
+        fresh = grating.dbr_design(lam_nm, sec["ridge"]["neff"], sec["tooth"]["neff"],
+                                   (sec["ridge"]["ng"] + sec["tooth"]["ng"]) / 2)
+        lb = fresh.bragg_nm(period)
+        lz = built.get(cl.id, {}).get("laser", {})
+        rows.append({"id": cl.id, "channel": cl.channel, "comb_line_nm": lam_nm, "period_nm": period,
+                     "bragg_nm": lb, "bragg_detuning_ghz": C_M_PER_S / (lb * 1e-9) / 1e9 - f_line,
+                     "kappa_per_cm": fresh.kappa_per_cm, "n_avg": fresh.n_avg, "stopband_nm": fresh.stopband_nm,
+                     "injection_db": lz.get("injection_db"), "lock_range_ghz": lz.get("lock_range_ghz"),
+                     "mode_detuning_ghz": lz.get("mode_detuning_ghz"), "locks": lz.get("locks"),
+                     "_sections": sec, "_laser": dict(laser.info)})
+    return rows
 
-    ridge_w = get_tech("inp").xs("active").width  # the laser's ridge runs at the active width
-    neff = cached("tapeout-inp-neff", {"lam": lam, "w": ridge_w, "code": code_digest()},
-                  lambda: solve_modes("inp", "shallow", lam, width=ridge_w)[0].neff)
-    dn, gsrc = _grating_step(lam)
-    out = {"target_nm": target_nm, "neff_mode_solver": neff, "delta_n": dn, "grating_etch": gsrc}
+
+def _dbr(ctx: Context, rows: list[dict]) -> dict:
+    """TMM reflection of the first client's back and front gratings with the fresh section indices."""
+    from weiming.sims import grating
+
+    r0 = rows[0]
+    info, sec = r0["_laser"], r0["_sections"]
+    n_hi, n_lo = sec["ridge"]["neff"], sec["tooth"]["neff"]
+    lam = r0["comb_line_nm"] / 1000
+    out = {"target_nm": r0["comb_line_nm"], "neff_ridge": n_hi, "neff_tooth": n_lo, "delta_n": n_hi - n_lo,
+           "kappa_per_cm": r0["kappa_per_cm"], "stopband_nm": r0["stopband_nm"]}
     spectra = {}
     for side in ("back", "front"):
         key = f"{side}_grating"
-        g = {"mean_period_nm": float(info["fit_period_nm"][key]), "n_periods": int(info["n_periods"][key])}
-        period_um = g["mean_period_nm"] / 1000
-        n_hi, n_lo = neff + dn / 2, neff - dn / 2
-        lb = grating.bragg_wavelength_um(n_hi, n_lo, period_um)
-        wl = np.linspace(lam - 0.01, lam + 0.01, 801)
-        r = grating.tmm_reflection(wl, n_hi, n_lo, period_um, int(g["n_periods"]))
+        period_um = float(info["fit_period_nm"][key]) / 1000
+        n = int(info["n_periods"][key])
+        wl = np.linspace(lam - 0.006, lam + 0.006, 1201)
+        r = grating.tmm_reflection(wl, n_hi, n_lo, period_um, n)
         spectra[side] = (wl, r)
-        out[side] = {"period_nm": g["mean_period_nm"], "n_periods": g["n_periods"], "bragg_nm": lb * 1000,
+        out[side] = {"period_nm": period_um * 1000, "n_periods": n,
+                     "bragg_nm": grating.bragg_wavelength_um(n_hi, n_lo, period_um) * 1000,
                      "peak_reflectivity_tmm": float(r.max()),
-                     "peak_reflectivity_cmt": grating.peak_reflectivity(n_hi, n_lo, period_um, int(g["n_periods"])),
-                     "kappa_per_cm": grating.kappa_per_um(n_hi, n_lo, period_um) * 1e4}
-    out["detuning_ghz"] = (C_M_PER_S / (out["back"]["bragg_nm"] * 1e-9) - C_M_PER_S / (target_nm * 1e-9)) / 1e9
+                     "peak_reflectivity_cmt": grating.peak_reflectivity(n_hi, n_lo, period_um, n),
+                     "designed_reflectivity": float(info["reflectivity"][key])}
+    out["detuning_ghz"] = r0["bragg_detuning_ghz"]
     out["_spectra"] = {k: [v[0].tolist(), v[1].tolist()] for k, v in spectra.items()}
     return out
 
 
 def run(ctx: Context) -> dict:
+    from weiming.circuits.design import load_design
     from weiming.tapeout.stages import _mpl, _plot_path
 
     m = _mmi(ctx)
-    dbr = _dbr(ctx)
+    rows = _clients_laser(ctx)
+    dbr = _dbr(ctx, rows)
     plt = _mpl()
     fig, ax = plt.subplots(figsize=(5.5, 3.5))
     for side, colour in (("back", "#9467bd"), ("front", "#d62728")):
@@ -117,7 +133,7 @@ def run(ctx: Context) -> dict:
     ax.axvline(0, color="k", lw=0.8, ls=":")
     ax.set_xlabel("wavelength - comb line (pm)")
     ax.set_ylabel("power reflectivity (TMM)")
-    ax.set_title(f"DBR gratings, kappa {dbr['back']['kappa_per_cm']:.0f} /cm")
+    ax.set_title(f"DBR gratings, kappa {dbr['kappa_per_cm']:.0f} /cm")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -135,15 +151,53 @@ def run(ctx: Context) -> dict:
     fig.savefig(_plot_path(ctx, "inp_models", "mmi_width"), dpi=120)
     plt.close(fig)
     dbr.pop("_spectra")
+    spec = load_design(ctx.config).spec.laser
+    table = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
+    worst = max(table, key=lambda r: abs(r["bragg_detuning_ghz"]))
+    lasers_ok = all(abs(r["bragg_detuning_ghz"]) <= spec.bragg_detuning_ghz_max
+                    and r["injection_db"] is not None and r["injection_db"] >= spec.injection_db_min
+                    and r["locks"] is True for r in table)
     key = {
         "mmi_imbalance": {"name": "InP MMI 2x2 imbalance", "value": m["imbalance_db"], "unit": "dB",
                           "source": "mode propagation analysis (2D EIM)", "ok": abs(m["imbalance_db"]) < 0.5},
         "mmi_excess": {"name": "InP MMI 2x2 excess loss", "value": m["excess_loss_db"], "unit": "dB",
                        "source": "mode propagation analysis (2D EIM)", "ok": m["excess_loss_db"] < 1.0},
-        "dbr_detuning": {"name": "DBR Bragg detuning from comb line", "value": dbr["detuning_ghz"], "unit": "GHz",
-                         "source": "MPB neff + TMM", "ok": abs(dbr["detuning_ghz"]) < 100.0},
+        "dbr_detuning": {"name": "DBR Bragg detuning from comb line (worst client)",
+                         "value": worst["bragg_detuning_ghz"], "unit": "GHz",
+                         "source": "MPB of both grating sections + drawn period",
+                         "ok": abs(worst["bragg_detuning_ghz"]) <= spec.bragg_detuning_ghz_max},
+        "lasers_lock": {"name": "client lasers that lock to their comb line",
+                        "value": sum(r["locks"] is True for r in table), "unit": f"of {len(table)}",
+                        "source": "injection-locking model (Mogensen et al. 1985)", "ok": lasers_ok},
         "dbr_back_r": {"name": "DBR back-mirror peak reflectivity", "value": dbr["back"]["peak_reflectivity_tmm"],
                        "unit": "", "source": "TMM"},
     }
-    return {"mmi": m, "dbr": dbr, "key_figures": key,
+    return {"mmi": m, "dbr": dbr, "lasers": table, "key_figures": key,
             "passed": all(v.get("ok", True) for v in key.values())}
+
+
+#: Columns of the per-client laser table: (key, header, format).
+TABLE = (("id", "client", "{}"), ("channel", "channel", "{}"), ("comb_line_nm", "comb line (nm)", "{:.4f}"),
+         ("period_nm", "grating period (nm)", "{:.4f}"), ("bragg_nm", "lambda_B (nm)", "{:.4f}"),
+         ("bragg_detuning_ghz", "detuning (GHz)", "{:+.2f}"), ("kappa_per_cm", "kappa (1/cm)", "{:.0f}"),
+         ("injection_db", "injected (dB)", "{:.1f}"), ("lock_range_ghz", "locking range (GHz)", "{:.2f}"),
+         ("mode_detuning_ghz", "nearest mode (GHz)", "{:+.1f}"), ("locks", "locks", "{}"))
+
+
+def report(ctx: Context, figures: dict) -> str:
+    """The stage's report section: the per-client laser table."""
+    from html import escape
+
+    head = "".join(f"<th>{escape(h)}</th>" for _, h, _ in TABLE)
+    body = []
+    for r in figures.get("lasers", []):
+        cells = []
+        for k, _, fmt in TABLE:
+            v = r.get(k)
+            txt = "n/a" if v is None else ("yes" if v is True else "no" if v is False else fmt.format(v))
+            cells.append(f"<td>{escape(txt)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return ("<h3>Client lasers</h3><p>lambda_B from MPB solves of the unetched ridge and the grating-tooth "
+            "section at each comb line and the drawn period; injection and locking from the build "
+            "(back-mirror injection, Mogensen, Olesen &amp; Jacobsen, IEEE JQE 21, 784 (1985)).</p>"
+            f"<table class='laser-table'><tr>{head}</tr>{''.join(body)}</table>")

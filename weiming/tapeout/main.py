@@ -59,6 +59,14 @@ def _key_figures(res: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _hook(ctx: Context, res: dict[str, dict[str, Any]], name: str) -> str:
+    """The stage's own report section (``Stage.report``), or "" when it has none or did not run."""
+    stage = next((s for s in STAGES if s.name == name), None)
+    if stage is None or stage.report is None or name not in res:
+        return ""
+    return stage.report(ctx, res[name])
+
+
 def _sections(ctx: Context, res: dict[str, dict[str, Any]]) -> list[tuple[str, str, list[str]]]:
     from weiming.tapeout.report import _esc, _table
 
@@ -74,7 +82,7 @@ def _sections(ctx: Context, res: dict[str, dict[str, Any]]) -> list[tuple[str, s
     secs.append(("Chips, reticles and DRC", frag, ctx.artifacts_png("build")))
     secs.append(("Comb dispersion", "", ctx.artifacts_png("comb_dispersion")))
     secs.append(("Comb ring spectrum", "", ctx.artifacts_png("comb_ring")))
-    secs.append(("InP models", "", ctx.artifacts_png("inp_models")))
+    secs.append(("InP models", _hook(ctx, res, "inp_models"), ctx.artifacts_png("inp_models")))
     y = res.get("yield", {})
     frag = ""
     if y:

@@ -171,6 +171,12 @@ def stage_inp_models(ctx: Context) -> dict[str, Any]:
     return inp_models.run(ctx)
 
 
+def _inp_models_report(ctx: Context, figures: dict[str, Any]) -> str:
+    from weiming.tapeout import inp_models
+
+    return inp_models.report(ctx, figures)
+
+
 # ---------------------------------------------------------------------- yield
 def stage_yield(ctx: Context) -> dict[str, Any]:
     """Wafer Monte Carlo; an unchanged run (same design, seed and code) re-reads ``yield/yield.json``."""
@@ -202,7 +208,7 @@ STAGES = [
     Stage("comb_dispersion", "Comb waveguide dispersion and Dint (MPB)", stage_comb_dispersion),
     Stage("comb_ring", "Comb ring spectrum with the coupler model", stage_comb_ring),
     Stage("comb", "Kerr comb at the operating point (LLE + SIL)", stage_comb.run, stage_comb.report),
-    Stage("inp_models", "InP MMI and DBR models", stage_inp_models),
+    Stage("inp_models", "InP MMI and DBR models", stage_inp_models, report=_inp_models_report),
     Stage("yield", "Wafer-level yield Monte Carlo with calibration", stage_yield),
     Stage("network", "TF-QKD key rates per channel pair vs PLOB, capability, key-rate yield", stage_network.run, stage_network.report),
 ]
