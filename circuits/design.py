@@ -79,12 +79,37 @@ class Ring(_M):
     ng_source: Literal["auto", "mode_solver", "eim"]
 
 
+class CombOperatingPoint(_M):
+    """Operating point of the server comb (weiming.sims.comb); sources in default.yaml.
+
+    The pump and detuning are normalised (Herr et al., Nat. Photon. 8, 145 (2014)):
+    ``pump_f2`` = P_in/P_th and ``zeta`` = 2 delta omega/kappa, so the operating
+    point follows the ring's threshold and linewidth when the coupler model changes;
+    the comb model reports them in mW and MHz.
+    """
+
+    pump_f2: float = Field(gt=0, le=1000.0)
+    zeta: float = Field(ge=-50.0, le=200.0)
+    feedback_phase_rad: float = Field(ge=-10.0, le=10.0)
+    backscatter: float = Field(ge=0.0, le=10.0)
+    feedback_rate: float = Field(ge=0.0, le=1e4)
+    alpha_h: float = Field(ge=0.0, le=20.0)
+    seed: Literal["sil", "domain", "amx", "noise"]
+    seed_width_rad: float = Field(gt=0, lt=6.28)
+    amx_mu: int | None = Field(ge=-2000, le=2000)
+    amx_shift_mhz: float = Field(ge=-1e4, le=1e4)
+    n2_source: Literal["mode_solver"]
+    modes: int = Field(ge=16, le=4096)
+    tau: float = Field(gt=0, le=1e5)
+
+
 class ServerChip(_M):
     pdk: Literal["sin100", "sin800"]
     count: int = Field(ge=1, le=8)
     die_um: Size
     ring: Ring
     edge_tip_width_um: float = Field(ge=0.25, le=5.0)
+    comb: CombOperatingPoint
 
 
 class TransmitterDevice(_M):

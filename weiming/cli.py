@@ -20,7 +20,7 @@ app = typer.Typer(
 )
 
 COMMAND_MODULES = ("pdk", "drc", "lvs", "cells", "build", "modes", "fdtd", "ring", "yield_", "sweep", "tapeout",
-                   "network")
+                   "network", "comb")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"weiming.commands.{_name}").register(app)

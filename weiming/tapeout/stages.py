@@ -15,7 +15,7 @@ import numpy as np
 
 from weiming.sims.cache import atomic_write_text, cached
 from weiming.tapeout.keys import code_digest, file_digest
-from weiming.tapeout import stage_network
+from weiming.tapeout import stage_comb, stage_network
 from weiming.tapeout.runner import Context, Stage
 
 #: Seed-network figures the report checks against (doi 10.1038/s41586-026-10152-z,
@@ -207,6 +207,7 @@ STAGES = [
     Stage("build", "Build chips and reticles, DRC and connectivity", stage_build),
     Stage("comb_dispersion", "Comb waveguide dispersion and Dint (MPB)", stage_comb_dispersion),
     Stage("comb_ring", "Comb ring spectrum with the coupler model", stage_comb_ring),
+    Stage("comb", "Kerr comb at the operating point (LLE + SIL)", stage_comb.run, stage_comb.report),
     Stage("inp_models", "InP MMI and DBR models", stage_inp_models, report=_inp_models_report),
     Stage("yield", "Wafer-level yield Monte Carlo with calibration", stage_yield),
     Stage("network", "TF-QKD key rates per channel pair vs PLOB, capability, key-rate yield", stage_network.run, stage_network.report),
