@@ -61,14 +61,14 @@ class ClientChips:
 def sample_client_chips(config=None, wafers: int = 4, seed: int = 1) -> ClientChips:
     """Run the client part of the yield Monte Carlo and return each simulated die's metrics."""
     from weiming.sims.wafer.config import load_config
-    from weiming.sims.wafer.run import calibrate_client, simulate_chip
+    from weiming.sims.wafer.run import posterior_d0_median, simulate_chip
     from weiming.sims.wafer.specs import load_specs
 
     design, process = load_config(config)
     specs = load_specs()
     rng = np.random.default_rng(np.random.SeedSequence(int(seed)).spawn(2)[0])
     sim = simulate_chip("client", design, process, specs, int(wafers), rng)
-    d0 = calibrate_client(sim, (117, 120)).value
+    d0 = posterior_d0_median(sim, (117, 120))
     dp = sim.device_pass(d0)
     killed = {d: sim.killed(d, d0) for d in sim.param_pass}
     n = int(np.prod(sim.ps.shape))
@@ -85,7 +85,7 @@ def sample_client_chips(config=None, wafers: int = 4, seed: int = 1) -> ClientCh
             vpi_ok &= sim.spec_pass[sp.name].reshape(n, -1).all(axis=1)
     wafer = np.repeat(np.arange(sim.ps.shape[0]), n // sim.ps.shape[0])
     notes = [f"client dies from the yield Monte Carlo: {int(wafers)} wafers x {n // int(wafers)} sites, seed {seed}, "
-             f"D0 calibrated to 117/120 ({d0:.3g} /cm2)"]
+             f"D0 = posterior median given 117/120 ({d0:.3g} /cm2)"]
     return ClientChips(er, il, alive, laser, vpi_ok, wafer, notes)
 
 

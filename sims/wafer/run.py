@@ -165,6 +165,17 @@ def modulator_model(sim: ChipSim):
                           sim.model.alpha if sim.model.defect_model == "negbin" else None), int(counts.sum())
 
 
+def posterior_d0_median(sim: ChipSim, observed: tuple[int, int] = (117, 120)) -> float:
+    """Median of the client D0 posterior given ``observed`` (working, total) modulators: the defect
+    density other models (e.g. the network's chip sampling) draw the client chips with."""
+    from weiming.sims.wafer import bayes
+
+    mm, per_chip = modulator_model(sim)
+    post = bayes.update(mm, sim.model.d0_per_cm2, sim.model.d0_sigma_decades, total=tuple(observed),
+                        per_chip=per_chip)
+    return float(post.quantile(np.array([0.5]))[0])
+
+
 def wafer_interval(per_wafer: np.ndarray) -> dict:
     """Mean yield and intervals from per-wafer yields (wafers are the independent samples; chips on one
     wafer share its process draw and defect clustering). ``ci95``: 2.5-97.5 % of the next wafer's yield
