@@ -78,7 +78,7 @@ def sample_client_chips(config=None, wafers: int = 4, seed: int = 1) -> ClientCh
     if "pm" in sim.metrics:
         il = il + sim.metrics["pm"]["insertion_loss_db"].reshape(n, -1).sum(axis=1)
     alive = np.logical_and.reduce([~k.reshape(n, -1).any(axis=1) for k in killed.values()])
-    laser = dp["dbr_laser"].reshape(n, -1).all(axis=1) | killed["dbr_laser"].reshape(n, -1).any(axis=1)
+    laser = dp["laser"].reshape(n, -1).all(axis=1) | killed["laser"].reshape(n, -1).any(axis=1)
     vpi_ok = np.ones(n, dtype=bool)
     for sp in specs:
         if sp.metric == "vpi_v" and sp.name in sim.spec_pass:
