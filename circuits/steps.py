@@ -15,7 +15,7 @@ from pathlib import Path
 
 import gdsfactory as gf
 
-from weiming.circuits.design import Design
+from weiming.circuits.design import Design, design_hash
 
 
 @dataclass
@@ -269,6 +269,7 @@ class BuildRun:
         drc_clean = all(e["drc"]["clean"] for e in ret_entries)
         manifest = {
             "design": d.name,
+            "design_hash": design_hash(d),
             "build_key": self.key,
             "reticles": ret_entries,
             "chips": [x.entry() for x in all_dies],

@@ -3,11 +3,20 @@
 Each command group lives in its own module under :mod:`weiming.commands` and
 adds itself to the app through ``register(app)``; heavy imports happen inside
 the commands so that ``weiming --help`` stays fast.
+
+Exit statuses shared by every command: 0 success, 1 the work ran but a check
+failed, 2 bad input (one line on stderr, nothing written), 130 Ctrl-C (one
+line saying what was kept and how to resume). :func:`main` is the safety net:
+an error escaping a command is one line on stderr, never a traceback (set
+``WEIMING_DEBUG=1`` to see it).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import signal
+import sys
 
 import typer
 
@@ -24,9 +33,54 @@ COMMAND_MODULES = ("pdk", "drc", "cells", "build", "modes", "fdtd", "ring", "yie
 for _name in COMMAND_MODULES:
     importlib.import_module(f"weiming.commands.{_name}").register(app)
 
+EXIT_INTERRUPTED = 130
+
+
+class Interrupted(BaseException):
+    """Ctrl-C, raised past click (which would turn KeyboardInterrupt into "Aborted!" and exit 1)."""
+
+
+def _on_sigint(signum, frame):  # noqa: ARG001
+    raise Interrupted()
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv``; return the exit status (never raises, never prints a traceback)."""
+    from weiming.commands._common import interrupted_message
+
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        signal.signal(signal.SIGINT, _on_sigint)
+    except ValueError:  # not the main thread: leave Ctrl-C alone
+        previous = None
+    try:
+        app(args=argv, prog_name="weiming", standalone_mode=True)
+        return 0
+    except SystemExit as e:
+        code = e.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except (Interrupted, KeyboardInterrupt):
+        sys.stderr.write(interrupted_message() + "\n")
+        return EXIT_INTERRUPTED
+    except OSError as e:  # a file that could not be read or written
+        if os.environ.get("WEIMING_DEBUG"):
+            raise
+        where = f" {e.filename!r}" if getattr(e, "filename", None) else ""
+        sys.stderr.write(f"error: cannot access{where}: {e.strerror or e}\n")
+        return 2
+    except Exception as e:  # noqa: BLE001 - the safety net: one line, not a traceback
+        if os.environ.get("WEIMING_DEBUG"):
+            raise
+        msg = str(e).splitlines()[0] if str(e) else ""
+        sys.stderr.write(f"error: internal error {type(e).__name__}: {msg} (WEIMING_DEBUG=1 shows the traceback)\n")
+        return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
 
 def main() -> None:
-    app()
+    sys.exit(run())
 
 
 if __name__ == "__main__":

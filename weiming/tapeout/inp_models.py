@@ -65,15 +65,15 @@ def _grating_step(wavelength_um: float) -> tuple[float, dict]:
 
 
 def _dbr(ctx: Context) -> dict:
-    from weiming.circuits.design import load_design
+    from weiming.circuits.network import line_frequency_ghz
     from weiming.pdk import activate
     from weiming.sims import grating
     from weiming.sims.modes import solve_modes
 
-    d = load_design(ctx.config)
-    f0 = C_M_PER_S / (d.network.center_wavelength_nm * 1e-9)
-    line = d.network.first_line
-    target_nm = C_M_PER_S / (f0 + line * d.network.fsr_ghz * 1e9) * 1e9
+    from weiming.tapeout.stages import _design
+
+    d = _design(ctx)
+    target_nm = C_M_PER_S / (line_frequency_ghz(d.network, d.network.first_line) * 1e9) * 1e9
     laser = activate("inp").get_component("dbr_laser", bragg_wavelength_nm=round(target_nm, 4))
     info = dict(laser.info)
     lam = target_nm / 1000
@@ -104,7 +104,7 @@ def _dbr(ctx: Context) -> dict:
 
 
 def run(ctx: Context) -> dict:
-    from weiming.tapeout.stages import _mpl, _plot_path
+    from weiming.tapeout.stages import _design, _mpl, _plot_path
 
     m = _mmi(ctx)
     dbr = _dbr(ctx)
@@ -135,13 +135,22 @@ def run(ctx: Context) -> dict:
     fig.savefig(_plot_path(ctx, "inp_models", "mmi_width"), dpi=120)
     plt.close(fig)
     dbr.pop("_spectra")
+    sp = _design(ctx).spec
     key = {
         "mmi_imbalance": {"name": "InP MMI 2x2 imbalance", "value": m["imbalance_db"], "unit": "dB",
-                          "source": "mode propagation analysis (2D EIM)", "ok": abs(m["imbalance_db"]) < 0.5},
+                          "target": f"|x| <= {sp.inp_devices.mmi_imbalance_db_max:g}",
+                          "spec": "spec.inp_devices.mmi_imbalance_db_max",
+                          "source": "mode propagation analysis (2D EIM)",
+                          "ok": abs(m["imbalance_db"]) <= sp.inp_devices.mmi_imbalance_db_max},
         "mmi_excess": {"name": "InP MMI 2x2 excess loss", "value": m["excess_loss_db"], "unit": "dB",
-                       "source": "mode propagation analysis (2D EIM)", "ok": m["excess_loss_db"] < 1.0},
+                       "target": f"<= {sp.inp_devices.mmi_excess_loss_db_max:g}",
+                       "spec": "spec.inp_devices.mmi_excess_loss_db_max",
+                       "source": "mode propagation analysis (2D EIM)",
+                       "ok": m["excess_loss_db"] <= sp.inp_devices.mmi_excess_loss_db_max},
         "dbr_detuning": {"name": "DBR Bragg detuning from comb line", "value": dbr["detuning_ghz"], "unit": "GHz",
-                         "source": "MPB neff + TMM", "ok": abs(dbr["detuning_ghz"]) < 100.0},
+                         "target": f"|x| <= {sp.laser.bragg_detuning_ghz_max:g}",
+                         "spec": "spec.laser.bragg_detuning_ghz_max", "source": "MPB neff + TMM",
+                         "ok": abs(dbr["detuning_ghz"]) <= sp.laser.bragg_detuning_ghz_max},
         "dbr_back_r": {"name": "DBR back-mirror peak reflectivity", "value": dbr["back"]["peak_reflectivity_tmm"],
                        "unit": "", "source": "TMM"},
     }
