@@ -53,9 +53,22 @@ def run(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGINT, _on_sigint)
     except ValueError:  # not the main thread: leave Ctrl-C alone
         previous = None
+    import click
+
     try:
-        app(args=argv, prog_name="weiming", standalone_mode=True)
-        return 0
+        rv = app(args=argv, prog_name="weiming", standalone_mode=False)
+        return rv if isinstance(rv, int) else 0
+    except click.exceptions.NoArgsIsHelpError as e:  # `weiming cells`: the group's help
+        e.show()
+        return e.exit_code
+    except click.ClickException as e:  # usage errors: one line, not click's boxed block
+        where = f"{e.ctx.command_path}: " if getattr(e, "ctx", None) is not None else ""
+        msg = " ".join(e.format_message().split())
+        sys.stderr.write(f"error: {where}{msg}\n")
+        return e.exit_code
+    except click.exceptions.Abort:
+        sys.stderr.write(interrupted_message() + "\n")
+        return EXIT_INTERRUPTED
     except SystemExit as e:
         code = e.code
         return code if isinstance(code, int) else (0 if code is None else 1)

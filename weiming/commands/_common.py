@@ -144,3 +144,21 @@ def _default(o: Any) -> Any:
     if hasattr(o, "__fspath__"):
         return str(o)
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def check_number(option: str, value: float | None, *, lo: float | None = None, hi: float | None = None,
+                 unit: str = "", what: str = "", lo_open: bool = False) -> None:
+    """Exit 2 unless ``value`` is finite and inside [lo, hi] (``lo_open``: > lo); the message names
+    the option, the value and the rule in the user's terms (``what``, ``unit``)."""
+    import math
+
+    if value is None:
+        return
+    u = f" {unit}" if unit else ""
+    name = f" ({what})" if what else ""
+    if not math.isfinite(value):
+        fail(f"{option} {value}{name}: must be a finite number" + (f" in {unit}" if unit else ""))
+    if lo is not None and (value <= lo if lo_open else value < lo):
+        fail(f"{option} {value}{name}: must be {'>' if lo_open else '>='} {lo:g}{u}")
+    if hi is not None and value > hi:
+        fail(f"{option} {value}{name}: must be <= {hi:g}{u}")

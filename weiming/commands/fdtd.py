@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from weiming.commands._common import fail, parse_set, print_json
+from weiming.commands._common import check_number, check_out_dir, fail, parse_set, print_json
 
 fdtd_app = typer.Typer(help="FDTD with meep: 2D ring resonances (Harminv) and S-parameters of PDK cells.",
                        no_args_is_help=True)
@@ -26,6 +26,12 @@ def ring2d_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON {modes: [{freq, wavelength_um, q, amp}]}."),
 ) -> None:
     """Resonances (frequency, Q, amplitude) of a 2D ring by Harminv (Meep's ring tutorial set-up)."""
+    for opt, v, lo, hi, unit in (("--n-core", n_core, 1.0, 10.0, ""), ("--width", width, 0.0, 100.0, "um"),
+                                 ("--radius", radius, 0.0, 1000.0, "um"), ("--fcen", fcen, 0.0, 100.0, "1/um"),
+                                 ("--df", df, 0.0, 100.0, "1/um"), ("--n-clad", n_clad, 1.0, 10.0, ""),
+                                 ("--pad", pad, 0.0, 1000.0, "um"), ("--dpml", dpml, 0.0, 1000.0, "um"),
+                                 ("--resolution", resolution, 0.0, 1000.0, "px/um")):
+        check_number(opt, v, lo=lo, hi=hi, unit=unit, lo_open=lo == 0.0)
     from weiming.sims._meep import MeepMissingError
     from weiming.sims.fdtd_core import FdtdInputError, ring2d, silence_exit_banner
 
@@ -60,6 +66,8 @@ def sparams_cmd(
     from weiming.sims.fdtd_sparams import parse_wavelengths, sparams, write_outputs
 
     kw = parse_set(settings)
+    check_number("--resolution", resolution, lo=0, lo_open=True, hi=1000, unit="px/um")
+    check_out_dir(out)
     try:
         wl = parse_wavelengths(wavelengths)
         res = sparams(cell, pdk, settings=kw, resolution=resolution, wavelengths_um=wl,
