@@ -1,9 +1,15 @@
-"""Analytic effective-index estimates used for the cells' physical defaults.
+"""Effective-index estimates and the one group-index rule of the ring cells and the build.
 
-Why not the mode solver: the default geometry (ring radius from an FSR, MMI
-length) must not depend on whether meep is installed or on a solver cache, or
-the same call would give different GDS on different machines. The estimate
-here is Marcatili/Kumar-style effective-index method (EIM): the vertical
+The ring group index rule (:func:`ring_group_index`): the vectorial mode solver
+(:func:`weiming.sims.modes.group_index`, MPB, cached) when it is available, else
+the effective-index estimate below. The ring cell's radius from an FSR and the
+chip build's comb ring use this one rule, so the Python API, ``weiming cells
+show ring_resonator --set fsr=...`` and ``weiming build`` draw the same radius
+(997.08 um for 30.03 GHz on sin100 with MPB; 998.70 um with the EIM fallback on
+a machine without meep; the source used is recorded in the cell's and the
+manifest's ``ng_source``).
+
+The estimate is a Marcatili/Kumar-style effective-index method (EIM): the vertical
 three-layer slab (SiO2 / Si3N4 core / SiO2) solved exactly for its TE0 mode,
 then the lateral slab (slab index / width / SiO2) for its TM-like mode, with the
 Sellmeier models of :mod:`weiming.pdk.materials` (Si3N4: Luke et al. 2015; SiO2:
@@ -58,6 +64,26 @@ def ng_eim(width_um: float, thickness_um: float, wavelength_um: float = LAMBDA_U
     dn = (neff_eim(width_um, thickness_um, wavelength_um + d)
           - neff_eim(width_um, thickness_um, wavelength_um - d)) / (2 * d)
     return neff_eim(width_um, thickness_um, wavelength_um) - wavelength_um * dn
+
+
+def ring_group_index(pdk: str, width_um: float, thickness_um: float, wavelength_um: float = LAMBDA_UM,
+                     source: str = "auto") -> tuple[float, str]:
+    """(ng, where it came from) of a ring's ``resonator`` cross-section: THE rule for ring radii.
+
+    ``source``: "auto" (mode solver when it imports and runs, else EIM), "mode_solver" (error if it
+    cannot run) or "eim".
+    """
+    if source in ("auto", "mode_solver"):
+        try:
+            from weiming.sims.modes import group_index  # cached on disk: repeats are fast
+
+            return (float(group_index(pdk, "resonator", wavelength_um, width=width_um)),
+                    "mode_solver (weiming.sims.modes.group_index, MPB)")
+        except Exception as e:  # noqa: BLE001 - mode solver missing or failing: fall back, say so
+            if source == "mode_solver":
+                raise RuntimeError(f"ng_source=mode_solver but the mode solver failed: {e}") from None
+    return (ng_eim(width_um, thickness_um, wavelength_um),
+            f"eim (effective-index method, t={thickness_um} um, w={width_um} um)")
 
 
 def radius_for_fsr(fsr_hz: float, ng: float) -> float:

@@ -55,9 +55,10 @@ def key_figures(design: Design, res: dict[str, dict[str, Any]]) -> list[dict[str
     if fsr is not None:
         tol = sp.comb_ring.fsr_rel_tol
         add("fsr", "comb ring FSR", fsr / 1e9, "GHz", f"{net.fsr_ghz:g} +- {tol:g} rel.",
-            "network.fsr_ghz, spec.comb_ring.fsr_rel_tol", "MPB resonances of the ring at its radius",
+            "network.fsr_ghz, spec.comb_ring.fsr_rel_tol", "MPB resonances (bent modes) of the ring as drawn",
             d["fsr_rel_error"] <= tol)
-    add("radius", "comb ring radius", d.get("radius_um"), "um", "", "", "from the FSR and the MPB group index")
+    add("radius", "comb ring radius", d.get("radius_um"), "um", "", "",
+        d.get("radius_source", "") + ": R = c / (2 pi ng FSR), ng by the ring group-index rule")
     add("regime", "comb waveguide dispersion", d.get("regime"), "", sp.comb_ring.dispersion_regime,
         "spec.comb_ring.dispersion_regime", "MPB, Dint over +-N modes",
         None if "regime" not in d else d["regime"] == sp.comb_ring.dispersion_regime)

@@ -93,6 +93,7 @@ def stage_build(ctx: Context) -> dict[str, Any]:
                       "lyrdb": next((f for f in files if f.endswith(".lyrdb") and Path(f).stem == r["name"]), None),
                       "rules": [rule.name for rule in get_tech(r["pdk"]).rules],
                       "violations": r["drc"]["violations"]} for r in reticles],
+        "server_ring": manifest.get("server_ring"),
         "n_client": sum(c["kind"] == "client" for c in chips),
         "n_server": sum(c["kind"] == "server" for c in chips),
         "n_test": sum(c["kind"] == "test" for c in chips),
@@ -140,26 +141,41 @@ def report_build(ctx: Context, fig: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------- comb dispersion
+def drawn_ring_radius_um(ctx: Context) -> tuple[float, str]:
+    """The comb ring radius as drawn: the build's manifest, else the build's rule for this design."""
+    ring = (ctx.results.get("build") or {}).get("server_ring")
+    if ring:
+        return float(ring["radius_um"]), "drawn (build manifest)"
+    from weiming.circuits import comb
+
+    d = _design(ctx)
+    ng, _ = comb.group_index(d.server.pdk, d.server.ring.width_um, d.network.center_wavelength_nm / 1000,
+                             d.server.ring.ng_source)
+    return comb.radius_for_fsr(d.network.fsr_ghz, ng), "the build's rule (build stage not run)"
+
+
 def stage_comb_dispersion(ctx: Context) -> dict[str, Any]:
+    """MPB resonances of the ring at the radius the build draws: FSR against the design, Dint, regime."""
     from weiming.sims.dispersion import ring_dispersion
 
     d = _design(ctx)
     pdk, fsr = d.server.pdk, d.network.fsr_ghz * 1e9
     center, width = d.network.center_wavelength_nm / 1000, d.server.ring.width_um
     modes = 10 if ctx.quick else 30
+    radius, radius_source = drawn_ring_radius_um(ctx)
 
     def compute():
-        rd = ring_dispersion(pdk, "resonator", fsr_hz=fsr, center_um=center, modes=modes, width=width)
+        rd = ring_dispersion(pdk, "resonator", radius_um=radius, center_um=center, modes=modes, width=width)
         return rd.to_json()
 
-    r = cached("tapeout-dispersion", {"pdk": pdk, "fsr": fsr, "center": center, "width": width, "modes": modes,
-                                      "code": code_digest()}, compute)
+    r = cached("tapeout-dispersion", {"pdk": pdk, "radius": radius, "center": center, "width": width,
+                                      "modes": modes, "code": code_digest()}, compute)
     mu, dint = np.array(r["dint"], dtype=float).T
     _line_plot(ctx, "comb_dispersion", "comb_dint", mu, dint / 1e6, style="o-", xlabel="mode number mu",
                ylabel="Dint / 2pi (MHz)", title=f"{pdk} comb ring, R = {r['radius_um']:.1f} um: {r['regime']} dispersion")
     fsr_err = abs(r["fsr_hz"] - fsr) / fsr
     return {**{k: r[k] for k in ("radius_um", "fsr_hz", "d1_hz", "d2_hz", "neff", "ng", "regime")},
-            "fsr_rel_error": fsr_err,
+            "radius_source": radius_source, "fsr_rel_error": fsr_err,
             "passed": r["regime"] == d.spec.comb_ring.dispersion_regime and fsr_err <= d.spec.comb_ring.fsr_rel_tol}
 
 
