@@ -37,11 +37,27 @@ EXIT_INTERRUPTED = 130
 
 
 class Interrupted(BaseException):
-    """Ctrl-C, raised past click (which would turn KeyboardInterrupt into "Aborted!" and exit 1)."""
+    """Ctrl-C seen outside the signal handler (e.g. click's Abort)."""
 
 
 def _on_sigint(signum, frame):  # noqa: ARG001
-    raise Interrupted()
+    """Ctrl-C: say what was kept, remove staging folders, exit 130 now.
+
+    Exiting from the handler (instead of raising KeyboardInterrupt into whatever
+    code runs, where a weakref callback or a C extension may swallow it) is safe
+    because every result is written atomically: what is on disk is complete, and
+    a staging folder missed here is removed by the next run.
+    """
+    from weiming.commands._common import interrupted_message
+    from weiming.fileio import run_interrupt_cleanups
+
+    run_interrupt_cleanups()
+    try:
+        sys.stdout.flush()
+        sys.stderr.write("\n" + interrupted_message() + "\n")
+        sys.stderr.flush()
+    finally:
+        os._exit(EXIT_INTERRUPTED)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -130,3 +130,26 @@ def _can_open_for_append(p: Path) -> bool:
             return True
     except OSError:
         return False
+
+
+# ---------------------------------------------------------------- Ctrl-C cleanups
+#: callables run when Ctrl-C ends a command (weiming.cli), e.g. removing a staging folder
+_CLEANUPS: list = []
+
+
+def add_interrupt_cleanup(fn) -> None:
+    """Call ``fn()`` when Ctrl-C ends the command (e.g. remove a staging folder)."""
+    _CLEANUPS.append(fn)
+
+
+def remove_interrupt_cleanup(fn) -> None:
+    if fn in _CLEANUPS:
+        _CLEANUPS.remove(fn)
+
+
+def run_interrupt_cleanups() -> None:
+    for fn in list(_CLEANUPS):
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - best effort: the next run cleans up as well
+            pass

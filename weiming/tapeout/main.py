@@ -201,6 +201,12 @@ def run_tapeout(out: Path, config: Path | None = None, quick: bool = True, only:
     remove_stale(dest, plan.design_hash)
     dest.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.{_STAGING}-{os.getpid()}-", dir=dest.parent))
+    from weiming.fileio import add_interrupt_cleanup, remove_interrupt_cleanup
+
+    def drop_staging() -> None:
+        shutil.rmtree(staging, ignore_errors=True)
+
+    add_interrupt_cleanup(drop_staging)
     try:
         ctx = Context(out=staging.resolve(), dest=dest.resolve(), quick=quick, config=plan.config, seed=seed,
                       design=plan.design)
@@ -234,4 +240,5 @@ def run_tapeout(out: Path, config: Path | None = None, quick: bool = True, only:
         kill_point("report")
         return summary
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_interrupt_cleanup(drop_staging)
+        drop_staging()
