@@ -76,6 +76,8 @@ def stage_build(ctx: Context) -> dict[str, Any]:
     for rel in files:  # every render and wafer map of the build, shown as thumbnails
         if rel.endswith(".png"):
             ctx.add_artifact("build", ctx.dest / rel)
+    for png in chip_thumbnails(ctx, manifest):
+        ctx.add_artifact("build", png)
     checks = manifest.get("checks", {})
     drc_clean = all(r["drc"]["clean"] for r in reticles)
     conn = checks.get("connectivity", {})
@@ -104,6 +106,41 @@ def stage_build(ctx: Context) -> dict[str, Any]:
     }
 
 
+def chip_thumbnails(ctx: Context, manifest: dict[str, Any]) -> list[Path]:
+    """A small render of every chip and test die (``thumbs/<id>.png``), redrawn only when its GDS changed."""
+    import json
+
+    import gdsfactory as gf
+
+    from weiming.components.render import render_png
+    from weiming.pdk import activate
+
+    files = manifest.get("files", {})
+    stamp = ctx.dest / "thumbs" / ".key"
+    try:
+        old = json.loads(stamp.read_text())
+    except (OSError, json.JSONDecodeError):
+        old = {}
+    new, out = {}, []
+    for chip in sorted(manifest["chips"], key=lambda c: c["id"]):
+        rel = chip.get("gds") or f"chips/{chip['id']}.gds"
+        sha = files.get(rel)
+        if sha is None:
+            continue
+        new[chip["id"]] = sha
+        done = ctx.dest / "thumbs" / f"{chip['id']}.png"
+        if old.get(chip["id"]) == sha and done.is_file():
+            out.append(done)
+            continue
+        activate(chip["pdk"])
+        png = ctx.out / "thumbs" / f"{chip['id']}.png"
+        png.parent.mkdir(parents=True, exist_ok=True)
+        render_png(gf.import_gds(ctx.dest / rel), png, chip["pdk"], title=f"{chip['id']} ({chip['kind']})", dpi=60)
+        out.append(png)
+    atomic_write_text(ctx.out / "thumbs" / ".key", json.dumps(new, sort_keys=True))
+    return out
+
+
 def report_build(ctx: Context, fig: dict[str, Any]) -> str:
     """Rule-by-rule DRC per reticle (links to the .lyrdb), connectivity/LVS, per-client table."""
     parts = []
@@ -124,9 +161,10 @@ def report_build(ctx: Context, fig: dict[str, Any]) -> str:
     conn = checks.get("connectivity", {})
     crow = [("connectivity of every die", rp._status(conn.get("passed")),
              rp._esc("; ".join(f"{k}: {', '.join(v)}" for k, v in conn.get("errors", {}).items()) or "none"))]
-    for key in ("placement",):
-        if key in checks:
-            crow.append((rp._esc(key), rp._status(checks[key].get("passed")), rp._esc(checks[key].get("rule", ""))))
+    for key, val in checks.items():  # every other check the build records (placement, LVS, ...)
+        if key != "connectivity" and isinstance(val, dict) and "passed" in val:
+            detail = val.get("rule") or val.get("summary") or val.get("errors") or ""
+            crow.append((rp._esc(key), rp._status(val.get("passed")), rp._esc(detail)))
     for die, res in sorted(fig.get("lvs", {}).items()):
         ok = res.get("passed", res.get("match"))
         detail = res.get("summary") or res.get("errors") or ""
