@@ -112,9 +112,14 @@ def chip_thumbnails(ctx: Context, manifest: dict[str, Any]) -> list[Path]:
 
     import gdsfactory as gf
 
-    from weiming.components.render import render_png
-    from weiming.pdk import activate
+    import shutil
 
+    from weiming.components.render import render_png
+    from weiming.fileio import atomic_write_bytes
+    from weiming.pdk import activate
+    from weiming.sims.cache import cache_dir
+
+    cdir = cache_dir()
     files = manifest.get("files", {})
     stamp = ctx.dest / "thumbs" / ".key"
     try:
@@ -132,10 +137,18 @@ def chip_thumbnails(ctx: Context, manifest: dict[str, Any]) -> list[Path]:
         if old.get(chip["id"]) == sha and done.is_file():
             out.append(done)
             continue
-        activate(chip["pdk"])
         png = ctx.out / "thumbs" / f"{chip['id']}.png"
         png.parent.mkdir(parents=True, exist_ok=True)
-        render_png(gf.import_gds(ctx.dest / rel), png, chip["pdk"], title=f"{chip['id']} ({chip['kind']})", dpi=60)
+        kept = cdir / "thumbs" / f"{sha}-{chip['id']}.png" if cdir is not None else None
+        if kept is not None and kept.is_file():  # the disk cache: same GDS, same picture
+            shutil.copyfile(kept, png)
+        else:
+            activate(chip["pdk"])
+            render_png(gf.import_gds(ctx.dest / rel), png, chip["pdk"], title=f"{chip['id']} ({chip['kind']})",
+                       dpi=60)
+            if kept is not None:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write_bytes(kept, png.read_bytes())
         out.append(png)
     atomic_write_text(ctx.out / "thumbs" / ".key", json.dumps(new, sort_keys=True))
     return out
