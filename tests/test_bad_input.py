@@ -2,8 +2,12 @@
 
 The table is data: ``CASES`` is a list of ``(id, argv)`` where ``argv`` may use the placeholders of
 :func:`_fill` (``{out}`` a fresh output folder, ``{file}`` an existing regular file, ``{ro}`` a folder
-nobody can write into, ...). To cover a new command, add rows (or a generator call) below; e.g. for
-``weiming comb`` append ``("comb-out-file", ["comb", "--out", "{file}"])``.
+nobody can write into, ...). To cover a new command, add rows or generator calls in ``_cases`` (or
+``CASES += ...`` at the end), e.g. for ``weiming comb``::
+
+    CASES += out_dir_rows("comb", ["comb", "--out", "{OUT}"])
+    CASES += number_rows("comb-pump", ["comb", "--out", "{out}", "--pump-mw", "{V}"])
+    CASES += [("comb-config-bool", ["comb", "--config", "{design:channels-bool}", "--out", "{out}"])]
 
 Each case runs in-process through :func:`weiming.cli.run` (the same entry point as the console script,
 with its safety net), which keeps 150+ cases fast. Tolerance: none; every case must be refused.
@@ -74,29 +78,43 @@ GDS = {  # hostile layout files for drc
 }
 
 
+def out_dir_rows(name: str, argv: list[str]) -> list[tuple[str, list[str]]]:
+    """Rows with ``{OUT}`` in ``argv`` replaced by each unusable output folder (a file, under a file,
+    unwritable). For a new command: ``CASES += out_dir_rows("comb", ["comb", "--out", "{OUT}"])``."""
+    return [(f"{name}-out-{i}", [a.replace("{OUT}", p) for a in argv]) for i, p in enumerate(PATHS)]
+
+
+def out_file_rows(name: str, argv: list[str], suffix: str) -> list[tuple[str, list[str]]]:
+    """Rows with ``{OUT}`` replaced by each unusable output file path ending in ``suffix``."""
+    return [(f"{name}-{i}", [a.replace("{OUT}", p + suffix) for a in argv]) for i, p in enumerate(OUT_FILES)]
+
+
+def number_rows(name: str, argv: list[str], values: list[str] = NUMBERS) -> list[tuple[str, list[str]]]:
+    """Rows with ``{V}`` replaced by each hostile number (NaN, inf, negative, huge, boolean)."""
+    return [(f"{name}-{v}", [a.replace("{V}", v) for a in argv]) for v in values]
+
+
 def _cases() -> list[tuple[str, list[str]]]:
     c: list[tuple[str, list[str]]] = []
     add = c.append
     cell = ["cells", "show", "ring_resonator", "--pdk", "sin100"]
 
     # ---- output locations that are files, under a file, or not writable
-    for i, p in enumerate(PATHS):
-        add((f"build-out-{i}", ["build", "--out", p]))
-        add((f"tapeout-out-{i}", ["tapeout", "--out", p, "--only", "build"]))
-        add((f"yield-out-{i}", ["yield", "--out", p, "--wafers", "1"]))
-        add((f"sweep-out-{i}", ["sweep", "{good_spec}", "--out", p]))
-        add((f"gallery-out-{i}", ["gallery", "--pdk", "sin100", "--out", p]))
-        add((f"sparams-out-{i}", ["fdtd", "sparams", "straight", "--pdk", "sin100", "--out", p]))
-        add((f"klayout-out-{i}", ["pdk", "export-klayout", "sin100", p]))
-    for i, p in enumerate(OUT_FILES):
-        add((f"cells-gds-{i}", [*cell, "--gds", p + ".gds"]))
-        add((f"cells-png-{i}", [*cell, "--gds", "{out}/r.gds", "--png", p + ".png"]))
-        add((f"modes-png-{i}", ["modes", "--pdk", "sin100", "--xs", "resonator", "--wavelength", "1.55",
-                                "--png", p + ".png"]))
-        add((f"dispersion-png-{i}", ["dispersion", "--pdk", "sin100", "--xs", "resonator", "--fsr", "30e9",
-                                     "--png", p + ".png"]))
-        add((f"ring-png-{i}", ["ring", "spectrum", "--pdk", "sin100", "--radius", "1000", "--gap", "2.5",
-                               "--png", p + ".png"]))
+    c += out_dir_rows("build", ["build", "--out", "{OUT}"])
+    c += out_dir_rows("tapeout", ["tapeout", "--out", "{OUT}", "--only", "build"])
+    c += out_dir_rows("yield", ["yield", "--out", "{OUT}", "--wafers", "1"])
+    c += out_dir_rows("sweep", ["sweep", "{good_spec}", "--out", "{OUT}"])
+    c += out_dir_rows("gallery", ["gallery", "--pdk", "sin100", "--out", "{OUT}"])
+    c += out_dir_rows("sparams", ["fdtd", "sparams", "straight", "--pdk", "sin100", "--out", "{OUT}"])
+    c += out_dir_rows("klayout", ["pdk", "export-klayout", "sin100", "{OUT}"])
+    c += out_file_rows("cells-gds", [*cell, "--gds", "{OUT}"], ".gds")
+    c += out_file_rows("cells-png", [*cell, "--gds", "{out}/r.gds", "--png", "{OUT}"], ".png")
+    c += out_file_rows("modes-png", ["modes", "--pdk", "sin100", "--xs", "resonator", "--wavelength", "1.55",
+                                     "--png", "{OUT}"], ".png")
+    c += out_file_rows("dispersion-png", ["dispersion", "--pdk", "sin100", "--xs", "resonator", "--fsr", "30e9",
+                                          "--png", "{OUT}"], ".png")
+    c += out_file_rows("ring-png", ["ring", "spectrum", "--pdk", "sin100", "--radius", "1000", "--gap", "2.5",
+                                    "--png", "{OUT}"], ".png")
     add(("cells-gds-wrong-suffix", [*cell, "--gds", "{out}/r.txt"]))
     add(("cells-png-wrong-suffix", [*cell, "--gds", "{out}/r.gds", "--png", "{out}/r.jpg"]))
 
@@ -121,6 +139,13 @@ def _cases() -> list[tuple[str, list[str]]]:
     # ---- sweep specs
     for name in SPECS:
         add((name, ["sweep", f"{{spec:{name}}}", "--out", "{out}"]))
+    add(("sweep-workers-huge", ["sweep", "{good_spec}", "--out", "{out}", "--workers", "100000"]))
+    for i, w in enumerate(["1.5:inf:3", "1.6:1.5:10", "a:b:c", "1.5:1.6:0", "1.5:1.6:100000000", "nan:1.6:3",
+                           "1.5:1.6"]):
+        add((f"sparams-wavelengths-{i}", ["fdtd", "sparams", "straight", "--pdk", "sin100", "--out", "{out}",
+                                          "--wavelengths", w]))
+    add(("sparams-set-nan", ["fdtd", "sparams", "straight", "--pdk", "sin100", "--out", "{out}",
+                             "--set", "length=nan"]))
     add(("sweep-workers-zero", ["sweep", "{good_spec}", "--out", "{out}", "--workers", "0"]))
     add(("sweep-workers-and-scheduler", ["sweep", "{good_spec}", "--out", "{out}", "--workers", "1",
                                          "--scheduler", "tcp://127.0.0.1:1"]))
@@ -131,20 +156,18 @@ def _cases() -> list[tuple[str, list[str]]]:
     add(("drc-unknown-pdk", ["drc", str(REF_GDS), "--pdk", "nosuch"]))
 
     # ---- numbers: NaN, inf, huge, negative, booleans
-    for v in NUMBERS:
-        add((f"modes-wavelength-{v}", ["modes", "--pdk", "sin100", "--xs", "resonator", "--wavelength", v]))
-        add((f"modes-width-{v}", ["modes", "--pdk", "sin100", "--xs", "resonator", "--wavelength", "1.55",
-                                  "--width", v]))
-        add((f"dispersion-fsr-{v}", ["dispersion", "--pdk", "sin100", "--xs", "resonator", "--fsr", v]))
-        add((f"ring-radius-{v}", ["ring", "spectrum", "--pdk", "sin100", "--radius", v, "--gap", "2.5"]))
-        add((f"ring-gap-{v}", ["ring", "spectrum", "--pdk", "sin100", "--radius", "1000", "--gap", v]))
-        add((f"ring2d-ncore-{v}", ["fdtd", "ring2d", "--n-core", v, "--width", "1", "--radius", "1",
-                                   "--fcen", "0.15", "--df", "0.1"]))
-        add((f"set-fsr-{v}", [*cell, "--gds", "{out}/r.gds", "--set", f"fsr={v}"]))
-    for v in INTEGERS:
-        add((f"yield-wafers-{v}", ["yield", "--out", "{out}", "--wafers", v]))
-        add((f"yield-seed-{v}", ["yield", "--out", "{out}", "--seed", v]))
-        add((f"tapeout-seed-{v}", ["tapeout", "--out", "{out}", "--seed", v]))
+    c += number_rows("modes-wavelength", ["modes", "--pdk", "sin100", "--xs", "resonator", "--wavelength", "{V}"])
+    c += number_rows("modes-width", ["modes", "--pdk", "sin100", "--xs", "resonator", "--wavelength", "1.55",
+                                     "--width", "{V}"])
+    c += number_rows("dispersion-fsr", ["dispersion", "--pdk", "sin100", "--xs", "resonator", "--fsr", "{V}"])
+    c += number_rows("ring-radius", ["ring", "spectrum", "--pdk", "sin100", "--radius", "{V}", "--gap", "2.5"])
+    c += number_rows("ring-gap", ["ring", "spectrum", "--pdk", "sin100", "--radius", "1000", "--gap", "{V}"])
+    c += number_rows("ring2d-ncore", ["fdtd", "ring2d", "--n-core", "{V}", "--width", "1", "--radius", "1",
+                                      "--fcen", "0.15", "--df", "0.1"])
+    c += number_rows("set-fsr", [*cell, "--gds", "{out}/r.gds", "--set", "fsr={V}"])
+    c += number_rows("yield-wafers", ["yield", "--out", "{out}", "--wafers", "{V}"], INTEGERS)
+    c += number_rows("yield-seed", ["yield", "--out", "{out}", "--seed", "{V}"], INTEGERS)
+    c += number_rows("tapeout-seed", ["tapeout", "--out", "{out}", "--seed", "{V}"], INTEGERS)
     add(("yield-wafers-too-many-for-memory", ["yield", "--out", "{out}", "--wafers", "100000000"]))
     add(("yield-wafers-zero", ["yield", "--out", "{out}", "--wafers", "0"]))
     add(("yield-observed-bad", ["yield", "--out", "{out}", "--observed", "121/120"]))

@@ -8,6 +8,9 @@ import typer
 
 from weiming.commands._common import check_number, check_out_dir, fail, parse_set, print_json
 
+#: frequency points of one S-parameter run (each is a DFT monitor frequency; more is never useful)
+MAX_WAVELENGTHS = 2001
+
 fdtd_app = typer.Typer(help="FDTD with meep: 2D ring resonances (Harminv) and S-parameters of PDK cells.",
                        no_args_is_help=True)
 
@@ -61,6 +64,8 @@ def sparams_cmd(
     three_d: bool = typer.Option(False, "--3d", help="Full 3D from the layer stack (default: 2D effective index)."),
 ) -> None:
     """S-parameters of a PDK cell by FDTD (2D effective-index reduction by default): Touchstone + JSON + PNG."""
+    import numpy as np
+
     from weiming.sims._meep import MeepMissingError
     from weiming.sims.fdtd_core import FdtdInputError, silence_exit_banner
     from weiming.sims.fdtd_sparams import parse_wavelengths, sparams, write_outputs
@@ -70,6 +75,11 @@ def sparams_cmd(
     check_out_dir(out)
     try:
         wl = parse_wavelengths(wavelengths)
+    except FdtdInputError as e:
+        fail(str(e))
+    if not (np.isfinite(wl).all() and 0.2 <= wl.min() and wl.max() <= 20 and len(wl) <= MAX_WAVELENGTHS):
+        fail(f"--wavelengths {wavelengths!r}: need finite wavelengths in 0.2 .. 20 um and N <= {MAX_WAVELENGTHS}")
+    try:
         res = sparams(cell, pdk, settings=kw, resolution=resolution, wavelengths_um=wl,
                       three_d=three_d, progress=True)
     except (MeepMissingError, FdtdInputError) as e:

@@ -28,6 +28,11 @@ def sweep(
     from weiming.sims.sweep import SchedulerError, SpecError, run_sweep
     from weiming.sims.sweep.run import plan
 
+    import os
+
+    cap = 8 * (os.cpu_count() or 1)
+    if workers is not None and workers > cap:
+        fail(f"--workers {workers}: at most {cap} local processes (8 per core) on this machine")
     if workers is not None and scheduler:
         fail("--workers and --scheduler exclude each other (the cluster has its own workers)")
     check_in_file(spec, "SPEC")
