@@ -16,6 +16,7 @@ with its safety net), which keeps 150+ cases fast. Tolerance: none; every case m
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -244,8 +245,12 @@ def test_hostile_input_is_refused_cleanly(place, capsys, case_id, argv):
     root, fill = place
     args = [fill(a) for a in argv]  # writes the case's input files (under inputs/, not watched)
     before = _tree(root)
-    code = run(args)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = run(args)
     out, err = capsys.readouterr()
+    shown = [w for w in caught if issubclass(w.category, (RuntimeWarning, UserWarning))]
+    assert not shown, (case_id, [str(w.message) for w in shown])  # each would be one more line on stderr
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert code == 2, (case_id, code, err[-1500:], out[-500:])
     assert len(lines) == 1, (case_id, lines)

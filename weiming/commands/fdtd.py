@@ -74,7 +74,8 @@ def sparams_cmd(
     check_number("--resolution", resolution, lo=0, lo_open=True, hi=1000, unit="px/um")
     check_out_dir(out)
     try:
-        wl = parse_wavelengths(wavelengths)
+        with np.errstate(all="ignore"):  # inf/nan ends are refused below, without numpy's warnings
+            wl = parse_wavelengths(wavelengths)
     except FdtdInputError as e:
         fail(str(e))
     if not (np.isfinite(wl).all() and 0.2 <= wl.min() and wl.max() <= 20 and len(wl) <= MAX_WAVELENGTHS):
