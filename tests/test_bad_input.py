@@ -299,3 +299,20 @@ def test_an_unwritable_folder_is_refused_even_for_root(tmp_path):
                 check_output_dir(ro / "x")
         finally:
             ro.chmod(0o700)
+
+
+@pytest.mark.parametrize("case_id", ["tapeout-design-channels-bool", "yield-wafers-too-many-for-memory",
+                                     "cells-png-1", "drc-gds-truncated", "set-fsr-nan"])
+def test_the_console_entry_point_refuses_the_same_way(place, case_id):
+    """A few rows through a real process (``python -m weiming.cli``): exit 2, one stderr line."""
+    import subprocess
+    import sys
+
+    root, fill = place
+    argv = dict(CASES)[case_id]
+    args = [fill(a) for a in argv]
+    before = _tree(root)
+    r = subprocess.run([sys.executable, "-m", "weiming.cli", *args], capture_output=True, text=True, timeout=300)
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert r.returncode == 2 and len(lines) == 1 and lines[0].startswith("error:"), (r.returncode, r.stderr)
+    assert _tree(root) == before
