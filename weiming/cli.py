@@ -52,6 +52,13 @@ def _on_sigint(signum, frame):  # noqa: ARG001
     from weiming.fileio import run_interrupt_cleanups
 
     run_interrupt_cleanups()
+    try:  # worker processes of this command (a sweep's pool) stop with it
+        import multiprocessing
+
+        for child in multiprocessing.active_children():
+            child.terminate()
+    except Exception:  # noqa: BLE001 - best effort on the way out
+        pass
     try:
         sys.stdout.flush()
         sys.stderr.write("\n" + interrupted_message() + "\n")
