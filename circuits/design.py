@@ -19,12 +19,13 @@ GHz for frequencies (``*_ghz``), mm for wafer sizes (``*_mm``).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from weiming.fileio import load_yaml
 
 DEFAULT_PATH = Path(__file__).with_name("default.yaml")
 
@@ -287,17 +288,6 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML with numbers as people write them: ``30.03e9``, ``1e-3``, ``1.5E+3`` are floats
-    (YAML 1.1 needs a dot and a signed exponent and would read them as text)."""
-
-
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9_]+)[eE][-+]?[0-9]+$"),
-    list("-+0123456789."))
-
-
 def _read_yaml(p: Path) -> Any:
     try:
         text = p.read_text(encoding="utf-8")
@@ -306,7 +296,7 @@ def _read_yaml(p: Path) -> Any:
     except UnicodeDecodeError:
         raise DesignError(f"design file {str(p)!r} is not UTF-8 text") from None
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = load_yaml(text)  # numbers as people write them: 30.03e9, 1e-3
     except yaml.YAMLError as e:
         first = " ".join(str(e).split())
         raise DesignError(f"design file {str(p)!r} is not valid YAML: {first}") from None

@@ -153,3 +153,37 @@ def run_interrupt_cleanups() -> None:
             fn()
         except Exception:  # noqa: BLE001 - best effort: the next run cleans up as well
             pass
+
+
+# ---------------------------------------------------------------- YAML numbers
+def _number_loader():
+    import re
+
+    import yaml
+
+    class NumberLoader(yaml.SafeLoader):
+        """Safe YAML with numbers as people write them (YAML 1.2 floats): PyYAML's YAML 1.1 rules
+        read ``30.03e9`` or ``1e-3`` as text. Used by the design and sweep-spec readers."""
+
+    NumberLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+                        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+                        |\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+                        |[-+]?\.(?:inf|Inf|INF)
+                        |\.(?:nan|NaN|NAN))$""", re.X),
+        list("-+0123456789."))
+    return NumberLoader
+
+
+def load_yaml(text: str):
+    """Parse YAML ``text`` safely, with YAML 1.2 numbers (``30.03e9`` is a float); raises ``yaml.YAMLError``."""
+    import yaml
+
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = _number_loader()
+    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a SafeLoader subclass
+
+
+_LOADER = None
