@@ -49,6 +49,7 @@ def test_custom_design_full_tapeout_checks_every_row_against_its_own_spec(tmp_pa
     for img in (out / "report").rglob("*.png"):  # self-contained: images copied under report/
         assert img.stat().st_size > 0
     assert "../plots/" not in page and "src='img/" in page
+    assert "href='files/drc__SIN_R1.lyrdb'" in page and (out / "report" / "files" / "drc__SIN_R1.lyrdb").is_file()
     yj = json.loads((out / "yield" / "yield.json").read_text())
     assert "custom_8clients.yaml" in yj["design_source"]  # the yield model read this design
 

@@ -42,6 +42,8 @@ def test_stage_report_and_rows_reach_the_self_contained_page(tmp_path, fake_stag
     page = (out / "report" / "index.html").read_text()
     assert "id='per-client-laser'" in page and "fake lock margin" in page
     assert (out / "report" / "img" / "plots__fake_curve.png").is_file() and "src='img/plots__fake_curve.png'" in page
+    assert json.loads((out / "report" / "files" / "summary.json").read_text())["design_hash"] == s["design_hash"]
+    assert "href='files/summary.json'" in page  # small linked files travel with report/
     assert s["provenance"]["git_commit"] and s["provenance"]["packages"]["gdsfactory"]
     assert (out / "plots" / "fake_curve.png").is_file()  # moved in from the staging folder
     assert list(tmp_path.glob(".OUT.*")) == []

@@ -206,8 +206,31 @@ def write_report(out: Path, summary: dict[str, Any], artifacts: dict[str, list[s
         parts.append("<h2>Provenance</h2>" + _provenance_table(summary["provenance"]))
     parts.append("</body></html>")
     page = report_dir / "index.html"
-    atomic_write_text(page, "\n".join(parts))
+    atomic_write_text(page, _copy_linked_files("\n".join(parts), root, report_dir))
     return page
+
+
+#: linked files small enough to travel with the report (the GDS stay in the output folder)
+COPIED_SUFFIXES = (".lyrdb", ".json", ".yaml", ".csv")
+
+
+def _copy_linked_files(page: str, root: Path, report_dir: Path) -> str:
+    """Copy the DRC databases, manifest and summaries the page links into ``report/files/`` and
+    point the links there, so the archived ``report/`` folder keeps them."""
+    import re
+
+    def swap(m: re.Match) -> str:
+        rel = html.unescape(m.group(1))
+        src = root / rel
+        if not rel.endswith(COPIED_SUFFIXES) or not src.is_file():
+            return m.group(0)
+        name = rel.replace("/", "__")
+        dst = report_dir / "files" / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dst)
+        return f"href='files/{_esc(name)}'"
+
+    return re.sub(r"href='\.\./([^']+)'", swap, page)
 
 
 def write_summary(out: Path, summary: dict[str, Any]) -> Path:
