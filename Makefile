@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 OUT ?= build
 
-.PHONY: setup tapeout test bench clean
+.PHONY: setup tapeout test bench docs clean
 
 setup:
 	@bash tools/setup.sh
@@ -15,8 +15,12 @@ tapeout: setup
 test: setup
 	$(PY) -m pytest -n 2 tests
 
+# The documentation site into site/ (strict: warnings are errors; tutorials are executed).
+docs: setup
+	$(VENV)/bin/mkdocs build --strict
+
 bench: setup
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(OUT) .weiming-cache
+	rm -rf $(OUT) .weiming-cache site

@@ -27,7 +27,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from weiming.fileio import load_yaml
 
-DEFAULT_PATH = Path(__file__).with_name("default.yaml")
+from weiming.resources import data_path
+
+DEFAULT_PATH = data_path("weiming.circuits", "default.yaml")
 
 Um = Annotated[float, Field(gt=0, lt=100_000)]
 Size = tuple[Um, Um]

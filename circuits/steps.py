@@ -171,6 +171,7 @@ class BuildRun:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+        from weiming.circuits.build import lvs_chips, write_schematics
         from weiming.circuits.connectivity import CROSSING_RULE_TEXT, check_chip
         from weiming.circuits.netlist import netlist_yaml
         from weiming.circuits.network import clients, plan_json
@@ -191,6 +192,10 @@ class BuildRun:
             with self._timed("ring"):
                 ring = self.ring()
             prog.advance(t_ring)
+            # the intended netlists, from the design before any layout is drawn (LVS reads them)
+            schematics = write_schematics(d, self.root)
+            for rel in schematics.values():
+                self._record(rel)
             t_dies = prog.add_task("chips and test dies", total=n_dies)
             with self._timed("cells"):
                 sin, inp = self.dies(ring, prog, t_dies)
@@ -265,16 +270,21 @@ class BuildRun:
                 if (self.root / rep).is_file():  # KLayout marker database, for the report viewer
                     self._record(rep)
                 prog.advance(t_drc)
+            with self._timed("lvs"):
+                lvs = lvs_chips(d, self.root, schematics)
         conn_errors = {k: v["errors"] for k, v in conn.items() if v["errors"]}
+        lvs_ok = all(v["match"] for v in lvs.values())
         drc_clean = all(e["drc"]["clean"] for e in ret_entries)
         manifest = {
             "design": d.name,
             "design_hash": design_hash(d),
             "build_key": self.key,
             "reticles": ret_entries,
-            "chips": [x.entry() for x in all_dies],
+            "chips": [dict(x.entry(), **({"lvs": lvs[x.id]} if x.id in lvs else {})) for x in all_dies],
             "checks": {
-                "passed": drc_clean and not conn_errors,
+                "passed": drc_clean and not conn_errors and lvs_ok,
+                "lvs": {"passed": lvs_ok, "chips": len(lvs),
+                        "mismatched": sorted(k for k, v in lvs.items() if not v["match"])},
                 "drc_clean": drc_clean,
                 "connectivity": {"passed": not conn_errors, "errors": conn_errors},
                 "placement": {"passed": True, "rule": "dies + half dicing lane inside the field, no overlaps"},

@@ -35,21 +35,36 @@ import klayout.db as kdb
 import klayout.rdb as rdb_mod
 
 from weiming.fileio import atomic_path
-from weiming.pdk.drc_checks import CHECKS, GEOMETRIC_KINDS, NON_MASK_LAYERS, Context, DrcInputError, Markers
+from weiming.pdk.drc_checks import (CHECKS, GEOMETRIC_KINDS, NON_MASK_LAYERS, Context, DrcInputError, Markers,
+                                     unknown_layers)
 
 __all__ = ["run_drc", "DrcResult", "Violation", "DrcInputError"]
 
 MAX_EXAMPLES = 5
+MAX_MARKERS = 10_000  # marker boxes kept per rule (waivers, SARIF); counts are never capped
 
 
 @dataclass(frozen=True)
 class Violation:
-    """All markers of one rule: how many and where (up to five example centres, um)."""
+    """All markers of one rule: how many and where (up to five example centres, um).
+
+    ``markers``: the bounding box (x0, y0, x1, y1) um of every marker (up to
+    :data:`MAX_MARKERS`; waivers and SARIF read them); ``layers``: for the
+    unknown-layer rule, the offending GDS layers ("layer/datatype").
+    """
 
     rule: str
     count: int
     examples: list[tuple[float, float]]
     description: str = ""
+    markers: tuple[tuple[float, float, float, float], ...] = ()
+    layers: tuple[str, ...] = ()
+
+    def message(self) -> str:
+        """One line: count, rule text, offending layers, first locations."""
+        ex = " ".join(f"({x:.3f}, {y:.3f})" for x, y in self.examples)
+        on = f" on unknown layer(s) {', '.join(self.layers)}" if self.layers else ""
+        return f"{self.count} violation(s) of {self.description or self.rule}{on} at {ex}"
 
     def to_json(self) -> dict:
         return {"rule": self.rule, "count": self.count, "examples": [list(e) for e in self.examples]}
@@ -80,7 +95,8 @@ class DrcResult:
         lines = [f"DRC {self.pdk} ({cells}): {sum(v.count for v in self.violations)} violation(s)"]
         for v in self.violations:
             ex = " ".join(f"({x:.3f}, {y:.3f})" for x, y in v.examples)
-            lines.append(f"  {v.rule:<14} {v.count:>6}  {v.description}  at {ex}")
+            on = f" on unknown layer(s) {', '.join(v.layers)}" if v.layers else ""
+            lines.append(f"  {v.rule:<14} {v.count:>6}  {v.description}{on}  at {ex}")
         return "\n".join(lines)
 
 
@@ -108,7 +124,7 @@ def run_drc(layout: Any, pdk: str, *, deep: bool = True, report: str | Path | No
     if rdb is not None:
         rdb.generator = "weiming.pdk.drc"
         rdb.top_cell_name = cells[0].name
-    totals: dict[str, list] = {}  # rule name -> [count, examples]
+    totals: dict[str, list] = {}  # rule name -> [count, examples, marker boxes, layers]
     dss = kdb.DeepShapeStore() if deep else None  # freed with the regions when this call returns
     for cell in cells:
         ctx = Context(layout=ly, cell=cell, tech=tech, dss=dss)
@@ -121,9 +137,12 @@ def run_drc(layout: Any, pdk: str, *, deep: bool = True, report: str | Path | No
             n = sum(m.count() for m in markers)
             if n == 0:
                 continue
-            entry = totals.setdefault(rule.name, [0, []])
+            entry = totals.setdefault(rule.name, [0, [], [], set()])
             entry[0] += n
             entry[1].extend(_examples(markers, ly.dbu, MAX_EXAMPLES - len(entry[1])))
+            entry[2].extend(_boxes(markers, ly.dbu, MAX_MARKERS - len(entry[2])))
+            if rule.kind == "layer":
+                entry[3].update(unknown_layers(ctx))
             if rdb is not None:
                 cat = rdb.category_by_path(rule.name) or rdb.create_category(rule.name)
                 cat.description = rule.describe()
@@ -131,8 +150,9 @@ def run_drc(layout: Any, pdk: str, *, deep: bool = True, report: str | Path | No
                     if m.count():
                         rdb.create_items(rdb_cell.rdb_id(), cat.rdb_id(), kdb.CplxTrans(ly.dbu), m)
     order = {r.name: i for i, r in enumerate(tech.rules)}
-    violations = [Violation(rule=name, count=c, examples=ex, description=_describe(tech, name))
-                  for name, (c, ex) in sorted(totals.items(), key=lambda kv: order[kv[0]])]
+    violations = [Violation(rule=name, count=c, examples=ex, description=_describe(tech, name), markers=tuple(bx),
+                            layers=tuple(sorted(lay)))
+                  for name, (c, ex, bx, lay) in sorted(totals.items(), key=lambda kv: order[kv[0]])]
     out = None
     if rdb is not None:
         out = Path(report)
@@ -188,6 +208,19 @@ def _examples(markers: list[Markers], dbu: float, n: int) -> list[tuple[float, f
         for item in itertools.islice(m.each(), n - len(out)):
             c = item.bbox().center()
             out.append((round(c.x * dbu, 4), round(c.y * dbu, 4)))
+    return out
+
+
+def _boxes(markers: list[Markers], dbu: float, n: int) -> list[tuple[float, float, float, float]]:
+    """Bounding boxes (um) of the first ``n`` markers."""
+    out = []
+    for m in markers:
+        if len(out) >= n:
+            break
+        for item in itertools.islice(m.each(), n - len(out)):
+            b = item.bbox()
+            out.append((round(b.left * dbu, 4), round(b.bottom * dbu, 4), round(b.right * dbu, 4),
+                        round(b.top * dbu, 4)))
     return out
 
 

@@ -194,6 +194,31 @@ def check_layer(ctx: Context, rule: Rule) -> list[Markers]:
     return out
 
 
+def unknown_layers(ctx: Context) -> list[str]:
+    """``"layer/datatype"`` of the GDS layers with shapes under the top cell that the PDK does not define."""
+    known = {l.gds for l in ctx.tech.layers.values()}
+    out = []
+    for li in ctx.layout.layer_indexes():
+        info = ctx.layout.get_info(li)
+        if (info.layer, info.datatype) not in known and not ctx.cell.bbox(li).empty():
+            out.append(f"{info.layer}/{info.datatype}")
+    return sorted(out)
+
+
+def check_extent(ctx: Context, rule: Rule) -> list[Markers]:
+    """Shapes (on any layer, PDK or not) not inside the square of half-side ``value`` um around the origin."""
+    h = ctx.dbu_len(rule.value)
+    box = kdb.Box(-h, -h, h, h)
+    out = []
+    for li in ctx.layout.layer_indexes():
+        b = ctx.cell.bbox(li)
+        if b.empty() or box.contains(b.p1) and box.contains(b.p2):
+            continue  # the layer's bounding box is inside: nothing to flag (fast path)
+        info = ctx.layout.get_info(li)
+        out.append(ctx.region_of((info.layer, info.datatype), merged=False).not_inside(kdb.Region(box)))
+    return out
+
+
 def _mask_layers(ctx: Context) -> list[tuple[int, int]]:
     """GDS layers carrying mask shapes: every layer present except the PDK's annotation layers."""
     skip = {ctx.tech.layers[n].gds for n in NON_MASK_LAYERS if n in ctx.tech.layers}
@@ -216,6 +241,7 @@ CHECKS: dict[str, Callable[[Context, Rule], list[Markers]]] = {
     "angle": check_angle,
     "radius": check_radius,
     "layer": check_layer,
+    "extent": check_extent,
 }
 
 #: Kinds that measure geometry on one named layer (skipped on annotation layers).

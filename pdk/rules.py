@@ -20,6 +20,7 @@ RULE_KINDS: dict[str, str] = {
     "angle": "minimum interior angle of polygons on `layer` [degrees]",
     "radius": "minimum bend radius of the curved edges of waveguides of a cross-section on `layer` [um]",
     "layer": "shapes only on layers the PDK defines",
+    "extent": "every shape within +-value of the origin in x and y [um]",
 }
 
 
@@ -60,5 +61,6 @@ class Rule:
             "angle": f"minimum angle {self.value:.3g}{unit} of layer {self.layer}",
             "radius": f"minimum bend radius {self.value:.4g}{unit} of layer {self.layer}",
             "layer": "shapes only on PDK layers",
+            "extent": f"all shapes within +-{self.value:.6g}{unit} of the origin",
         }[self.kind]
         return f"{what} (rule {self.name})"

@@ -88,7 +88,9 @@ def test_manifest_contract(built):
         assert r["drc"]["clean"], r["drc"]["violations"]
     names = {r["name"] for r in m["reticles"]}
     for c in m["chips"]:
-        assert set(c) == {"id", "kind", "pdk", "channel", "wavelength_nm", "size_um", "reticle"}
+        lvs = {"lvs"} if c["kind"] in ("client", "server") else set()  # issue 13: LVS of every chip
+        assert set(c) == {"id", "kind", "pdk", "channel", "wavelength_nm", "size_um", "reticle"} | lvs
+        assert not lvs or (set(c["lvs"]) == {"match", "mismatches"} and c["lvs"]["match"]), c.get("lvs")
         assert c["kind"] in ("client", "server", "test") and c["reticle"] in names
     clients = [c for c in m["chips"] if c["kind"] == "client"]
     assert len(clients) == 20

@@ -146,6 +146,12 @@ def violate(tech: Technology, rule: Rule):
         assert gds not in {l.gds for l in tech.layers.values()}
         b.box(gds, 0, 0, 10, 10)
         return b.ly, near(5, 5)
+    if rule.kind == "extent":  # a legal box twice the extent away from the origin
+        lay = tech.rules_of("width")[0].layer
+        w = legal_width(tech, lay)
+        length = legal_length(tech, lay, w)
+        b.box(lay, 2 * v, 0, 2 * v + w, length)
+        return b.ly, near(2 * v + w / 2, length / 2)
     raise AssertionError(f"no generator for rule kind {rule.kind}")
 
 

@@ -34,7 +34,9 @@ def test_clean_exits_0(tmp_path) -> None:
     _gds(tmp_path / "ok.gds", 2.8)
     r = runner.invoke(app, ["drc", str(tmp_path / "ok.gds"), "--pdk", "sin100", "--json"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout) == {"clean": True, "violations": []}
+    f = str(tmp_path / "ok.gds")  # issue 13: per-file list; one file keeps the top-level "violations"
+    assert json.loads(r.stdout) == {"clean": True, "violations": [],
+                                    "files": [{"file": f, "clean": True, "violations": []}]}
 
 
 def test_violation_exits_1_with_json_and_report(tmp_path) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 from weiming.pdk.tech import Technology, load_yaml, technology_from_dict
+from weiming.resources import data_path
 
-HERE = Path(__file__).parent
+#: This PDK's data file (layers, rules, stack, connectivity): read by the builder and by LVS.
+TECH_YAML = data_path(__name__, "tech.yaml")
+
 VARIANTS = ("sin100", "sin800")
 
 
@@ -18,7 +20,7 @@ def build(name: str = "sin100") -> Technology:
     below z=0, the Si3N4 core from z=0, the SiO2 top cladding over it, heater and
     routing metal on top of the cladding.
     """
-    raw = load_yaml(HERE / "tech.yaml")
+    raw = load_yaml(TECH_YAML)
     if name not in raw["variants"]:
         raise KeyError(f"unknown SiN variant {name!r}; known: {sorted(raw['variants'])}")
     data = copy.deepcopy(raw["base"])

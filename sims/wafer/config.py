@@ -24,8 +24,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from weiming.sims.wafer.process import deep_merge, load_defaults
+from weiming.resources import data_path
 
-DESIGN_DEFAULTS = Path(__file__).with_name("design_default.yaml")
+DESIGN_DEFAULTS = data_path("weiming.sims.wafer", "design_default.yaml")
 
 
 class ConfigError(ValueError):

@@ -30,8 +30,9 @@ import yaml
 
 from weiming.sims.wafer.field import sample_field
 from weiming.sims.wafer.sites import WaferLayout
+from weiming.resources import data_path
 
-DEFAULTS = Path(__file__).with_name("process_default.yaml")
+DEFAULTS = data_path("weiming.sims.wafer", "process_default.yaml")
 LEVELS = ("wafer", "field", "radial", "die", "local")
 
 

@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from weiming.sims.wafer.config import ConfigError, _read_yaml
 from weiming.sims.wafer.devices import DEVICES, metrics_of
+from weiming.resources import data_path
 
-DEFAULTS = Path(__file__).with_name("specs_default.yaml")
+DEFAULTS = data_path("weiming.sims.wafer", "specs_default.yaml")
 
 
 class Spec(BaseModel):

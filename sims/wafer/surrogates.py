@@ -16,8 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from weiming.resources import data_path
 
-HERE = Path(__file__).with_name("surrogates")
+HERE = data_path("weiming.sims.wafer", "surrogates")
 
 
 def quadratic_features(x: np.ndarray) -> np.ndarray:

@@ -56,6 +56,10 @@ def register(app: typer.Typer) -> None:
         for die, errs in checks["connectivity"]["errors"].items():
             for e in errs:
                 typer.echo(f"  connectivity {die}: {e}", err=True)
+        for c in chips:
+            for m in (c.get("lvs") or {}).get("mismatches", []):
+                typer.echo(f"  LVS {c['id']}: {m['kind']} at ({m['location'][0]:.1f}, {m['location'][1]:.1f}) "
+                           f"um: {m['detail']}", err=True)
         if not checks["passed"]:
             typer.echo("error: checks failed (see above and manifest.json)", err=True)
         raise typer.Exit(main_exit_code(manifest))

@@ -71,6 +71,18 @@ def key_figures(design: Design, res: dict[str, dict[str, Any]]) -> list[dict[str
             "coupled-mode coupler model + ring model", _in(r["ql"], lr))
         add("qc_over_qi", "Qc / Qi (coupling regime)", r["qc"] / r["qi"], "", _rng(cr), "spec.comb_ring.qc_over_qi_range",
             "coupler model / loss", _in(r["qc"] / r["qi"], cr))
+    nw = res.get("network") or {}
+    if nw.get("pairs"):
+        beats = all(p.get("beats_plob") for p in nw["pairs"])
+        add("beat_plob", f"every pair beats PLOB at {nw.get('distance_km')} km",
+            "yes" if beats else "no", "", "required" if sp.network.beat_plob else "not required",
+            "spec.network.beat_plob, spec.network.distance_km", "TF-QKD key-rate model",
+            beats if sp.network.beat_plob else None)
+    if nw.get("networking_capability_km") is not None:
+        cap = nw["networking_capability_km"]
+        add("capability", "networking capability", cap, "km", f">= {sp.network.networking_capability_km_min:g}",
+            "spec.network.networking_capability_km_min", "TF-QKD key-rate model",
+            cap >= sp.network.networking_capability_km_min)
     for stage_figures in res.values():  # any stage may contribute rows (they read the spec themselves)
         for k, v in (stage_figures or {}).get("key_figures", {}).items():
             add(k, v["name"], v["value"], v.get("unit", ""), v.get("target", ""), v.get("spec", ""),

@@ -15,6 +15,7 @@ import numpy as np
 
 from weiming.sims.cache import atomic_write_text, cached
 from weiming.tapeout import report as rp
+from weiming.tapeout import stage_network
 from weiming.tapeout.keys import code_digest, file_digest
 from weiming.tapeout.runner import Context, Stage
 
@@ -176,11 +177,13 @@ def report_build(ctx: Context, fig: dict[str, Any]) -> str:
              rp._esc("; ".join(f"{k}: {', '.join(v)}" for k, v in conn.get("errors", {}).items()) or "none"))]
     for key, val in checks.items():  # every other check the build records (placement, LVS, ...)
         if key != "connectivity" and isinstance(val, dict) and "passed" in val:
-            detail = val.get("rule") or val.get("summary") or val.get("errors") or ""
+            detail = val.get("rule") or val.get("summary") or val.get("errors") or val.get("mismatched") or ""
             crow.append((rp._esc(key), rp._status(val.get("passed")), rp._esc(detail)))
     for die, res in sorted(fig.get("lvs", {}).items()):
         ok = res.get("passed", res.get("match"))
-        detail = res.get("summary") or res.get("errors") or ""
+        mism = res.get("mismatches") or []
+        detail = res.get("summary") or res.get("errors") or (
+            "; ".join(f"{m.get('kind')}: {m.get('detail')}" for m in mism) if mism else "netlist matches")
         crow.append((rp._esc(f"LVS {die}"), rp._status(ok), rp._esc(detail)))
     if checks.get("standins"):
         crow.append(("stand-in cells", rp._status(False), rp._esc(", ".join(checks["standins"]))))
@@ -352,4 +355,6 @@ STAGES = [
     Stage("comb_ring", "Comb ring spectrum with the coupler model", stage_comb_ring),
     Stage("inp_models", "InP MMI and DBR models", stage_inp_models),
     Stage("yield", "Wafer-level yield Monte Carlo with calibration", stage_yield, report_yield),
+    Stage("network", "TF-QKD key rates per channel pair vs PLOB, capability, key-rate yield", stage_network.run,
+          stage_network.report),
 ]
