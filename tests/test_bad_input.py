@@ -198,7 +198,29 @@ def _cases() -> list[tuple[str, list[str]]]:
     return c
 
 
-CASES = _cases()
+# ---- commands added by other branches (lvs, network): same rules, one-line rows
+_LVS = ["lvs", str(REF_GDS), "--pdk", "sin100", "--schematic"]
+_NET = ["network", "--quick"]
+_LATER: list[tuple[str, list[str]]] = []
+_LATER += [
+    ("lvs-layout-missing", ["lvs", "{missing}", "--pdk", "sin100", "--schematic", "{good_spec}"]),
+    ("lvs-layout-dir", ["lvs", "{dir}", "--pdk", "sin100", "--schematic", "{good_spec}"]),
+    ("lvs-layout-truncated", ["lvs", "{gds:gds-truncated}", "--pdk", "sin100", "--schematic", "{good_spec}"]),
+    ("lvs-layout-random", ["lvs", "{gds:gds-random}", "--pdk", "sin100", "--schematic", "{good_spec}"]),
+    ("lvs-schematic-missing", [*_LVS, "{missing}"]),
+    ("lvs-schematic-dir", [*_LVS, "{dir}"]),
+    ("lvs-schematic-bad-yaml", [*_LVS, "{design:bad-yaml}"]),
+    ("lvs-unknown-pdk", ["lvs", str(REF_GDS), "--pdk", "nosuch", "--schematic", "{good_spec}"]),
+    ("network-config-bool", [*_NET, "--config", "{design:channels-bool}"]),
+    ("network-config-missing", [*_NET, "--config", "{missing}"]),
+    ("network-network-missing", [*_NET, "--network", "{missing}"]),
+    ("network-protocol-bad", [*_NET, "--protocol", "bb84x"]),
+]
+_LATER += number_rows("network-distance", [*_NET, "--distance-km", "{V}"])
+_LATER += out_file_rows("network-png", [*_NET, "--png", "{OUT}"], ".png")
+
+
+CASES = _cases() + _LATER
 
 
 @pytest.fixture
@@ -316,3 +338,4 @@ def test_the_console_entry_point_refuses_the_same_way(place, case_id):
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert r.returncode == 2 and len(lines) == 1 and lines[0].startswith("error:"), (r.returncode, r.stderr)
     assert _tree(root) == before
+
