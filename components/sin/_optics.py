@@ -75,15 +75,47 @@ def ring_group_index(pdk: str, width_um: float, thickness_um: float, wavelength_
     """
     if source in ("auto", "mode_solver"):
         try:
-            from weiming.sims.modes import group_index  # cached on disk: repeats are fast
-
-            return (float(group_index(pdk, "resonator", wavelength_um, width=width_um)),
-                    "mode_solver (weiming.sims.modes.group_index, MPB)")
+            return mode_solver_ng(pdk, width_um, wavelength_um), "mode_solver (weiming.sims.modes.group_index, MPB)"
         except Exception as e:  # noqa: BLE001 - mode solver missing or failing: fall back, say so
             if source == "mode_solver":
                 raise RuntimeError(f"ng_source=mode_solver but the mode solver failed: {e}") from None
     return (ng_eim(width_um, thickness_um, wavelength_um),
             f"eim (effective-index method, t={thickness_um} um, w={width_um} um)")
+
+
+#: digits kept of the solver's ng: MPB repeats agree to ~1e-10, so the drawn radius is reproducible
+NG_DIGITS = 6
+
+
+@lru_cache(maxsize=64)
+def mode_solver_ng(pdk: str, width_um: float, wavelength_um: float) -> float:
+    """MPB group index of the ``resonator`` cross-section, rounded to :data:`NG_DIGITS` digits.
+
+    Computed in a child process and kept in the disk cache: importing meep sets the CPU's
+    flush-to-zero mode (it is built with -ffast-math), which would change floating point in the
+    calling process (a cell call must not do that). Raises when meep/MPB is not available.
+    """
+    import json
+    import subprocess
+    import sys
+
+    from weiming.fileio import source_digest
+    from weiming.sims.cache import cached
+
+    def compute() -> float:
+        code = ("import json,sys; from weiming.sims.modes import group_index; "
+                f"ng = group_index({pdk!r}, 'resonator', {wavelength_um!r}, width={width_um!r}); "
+                "sys.stdout.write('\\nNG=' + json.dumps(float(ng)) + '\\n')")
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+        lines = [ln for ln in r.stdout.splitlines() if ln.startswith("NG=")]
+        if r.returncode != 0 or not lines:
+            last = (r.stderr.strip().splitlines() or ["no output"])[-1]
+            raise RuntimeError(f"mode solver failed: {last}")
+        return round(json.loads(lines[-1][3:]), NG_DIGITS)
+
+    key = {"pdk": pdk, "width": width_um, "wl": wavelength_um,
+           "source": source_digest(("weiming.pdk", "weiming.sims"))}
+    return float(cached("ring_group_index_mpb", key, compute))
 
 
 def radius_for_fsr(fsr_hz: float, ng: float) -> float:

@@ -89,7 +89,9 @@ def _version(dist: str) -> str:
 
 
 def _git_commit() -> str:
-    src = Path(__file__).resolve().parents[2]
+    from importlib.resources import files
+
+    src = Path(str(files("weiming")))  # git looks upwards from the package for its checkout
     try:
         rev = subprocess.run(["git", "-C", str(src), "rev-parse", "HEAD"], capture_output=True, text=True,
                              timeout=10)
