@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 
 from weiming.circuits.network import C_M_PER_S
-from weiming.components.sin._optics import _slab_neff, neff_eim, ng_eim  # noqa: F401 (_slab_neff: tests)
+from weiming.components.sin._optics import _slab_neff, neff_eim, ng_eim, ring_group_index  # noqa: F401 (_slab_neff: tests)
 
 
 def eim_neff(thickness_um: float, width_um: float, wavelength_um: float) -> float:
@@ -36,28 +36,13 @@ def eim_group_index(thickness_um: float, width_um: float, wavelength_um: float) 
     return ng_eim(width_um, thickness_um, wavelength_um)
 
 
-def _mode_solver_ng(pdk: str, width_um: float, wavelength_um: float) -> float:
-    from weiming.sims.modes import group_index  # contract 3 (cached)
-
-    return float(group_index(pdk, "resonator", wavelength_um, width=width_um))
-
-
 def group_index(pdk: str, width_um: float, wavelength_um: float, source: str = "auto") -> tuple[float, str]:
-    """(ng, source) of the resonator cross-section; ``source`` "auto" | "mode_solver" | "eim".
-
-    "auto" uses the mode solver when ``weiming.sims.modes`` imports and runs
-    (its own cache makes repeats fast), otherwise the EIM estimate.
-    """
+    """(ng, source) of the resonator cross-section by the one ring rule
+    (:func:`weiming.components.sin._optics.ring_group_index`: mode solver when available, else EIM)."""
     from weiming.pdk import get_tech
 
-    if source in ("auto", "mode_solver"):
-        try:
-            return _mode_solver_ng(pdk, width_um, wavelength_um), "mode_solver (weiming.sims.modes.group_index, MPB)"
-        except Exception as e:  # noqa: BLE001 - mode solver missing or failing: fall back, say so
-            if source == "mode_solver":
-                raise RuntimeError(f"server.ring.ng_source=mode_solver but the mode solver failed: {e}") from None
     t = float(get_tech(pdk).extra.get("core_thickness", 0.1))
-    return eim_group_index(t, width_um, wavelength_um), f"eim (effective-index method, t={t} um, w={width_um} um)"
+    return ring_group_index(pdk, width_um, t, wavelength_um, source)
 
 
 def radius_for_fsr(fsr_ghz: float, ng: float) -> float:

@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from weiming.fileio import load_yaml
 
 from weiming.resources import data_path
 
@@ -38,7 +40,7 @@ class DesignError(ValueError):
 
 
 class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, allow_inf_nan=False)
 
 
 class NetworkPlan(_M):
@@ -206,7 +208,14 @@ class Wafers(_M):
     inp: Wafer
 
 
-Range = tuple[float, float]
+def _ordered(v: tuple[float, float]) -> tuple[float, float]:
+    if not v[0] <= v[1]:
+        raise ValueError(f"range [{v[0]:g}, {v[1]:g}] must have lo <= hi")
+    return v
+
+
+#: [lo, hi] with lo <= hi (both finite)
+Range = Annotated[tuple[float, float], AfterValidator(_ordered)]
 
 
 class CombRingSpec(_M):
@@ -221,6 +230,11 @@ class LaserSpec(_M):
     bragg_detuning_ghz_max: float = Field(gt=0, le=1000.0)
     injection_db_min: float = Field(ge=-100.0, le=0.0)
     lock_margin: float = Field(ge=0.0, lt=1.0)
+
+
+class InpDevicesSpec(_M):
+    mmi_imbalance_db_max: float = Field(gt=0, le=10.0)
+    mmi_excess_loss_db_max: float = Field(gt=0, le=20.0)
 
 
 class CombSpec(_M):
@@ -250,12 +264,13 @@ class Spec(_M):
 
     comb_ring: CombRingSpec
     laser: LaserSpec
+    inp_devices: InpDevicesSpec
     comb: CombSpec
     network: NetworkSpec
     yield_: YieldSpec = Field(alias="yield")
     verification: VerificationSpec
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Design(_M):
@@ -304,10 +319,43 @@ def _format(err: ValidationError) -> str:
     return "invalid design: " + "; ".join(lines)
 
 
+def _allows_bool(annotation: Any) -> bool:
+    import typing
+
+    return annotation is bool or any(_allows_bool(a) for a in typing.get_args(annotation))
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _bool_errors(model: type[BaseModel], data: Any, path: str = "") -> list[str]:
+    """Booleans where the model wants numbers or text (pydantic would read ``true`` as 1)."""
+    if not isinstance(data, dict):
+        return []
+    errs = []
+    for name, f in model.model_fields.items():
+        key = f.alias or name
+        if key not in data:
+            continue
+        v, where = data[key], f"{path}{key}"
+        sub = _model_of(f.annotation)
+        if sub is not None:
+            errs += _bool_errors(sub, v, where + ".")
+        elif not _allows_bool(f.annotation):
+            items = v if isinstance(v, (list, tuple)) else [v]
+            if any(isinstance(x, bool) for x in items):
+                errs.append(f"{where}: a boolean is not a number or a name (got {v!r})")
+    return errs
+
+
 def design_from_dict(data: Any) -> Design:
     """Validate ``data`` (a mapping) into a :class:`Design` or raise :class:`DesignError`."""
     if not isinstance(data, dict):
         raise DesignError(f"invalid design: top level must be a mapping, got {type(data).__name__}")
+    bools = _bool_errors(Design, data)
+    if bools:
+        raise DesignError("invalid design: " + "; ".join(bools))
     try:
         return Design.model_validate(data)
     except ValidationError as e:
@@ -327,10 +375,13 @@ def _read_yaml(p: Path) -> Any:
         text = p.read_text(encoding="utf-8")
     except OSError as e:
         raise DesignError(f"cannot read design file {str(p)!r}: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise DesignError(f"design file {str(p)!r} is not UTF-8 text") from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)  # numbers as people write them: 30.03e9, 1e-3
     except yaml.YAMLError as e:
-        raise DesignError(f"design file {str(p)!r} is not valid YAML: {e}") from None
+        first = " ".join(str(e).split())
+        raise DesignError(f"design file {str(p)!r} is not valid YAML: {first}") from None
     return {} if data is None else data
 
 

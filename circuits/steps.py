@@ -15,7 +15,7 @@ from pathlib import Path
 
 import gdsfactory as gf
 
-from weiming.circuits.design import Design
+from weiming.circuits.design import Design, design_hash
 
 
 @dataclass
@@ -130,12 +130,14 @@ class BuildRun:
         import importlib.util
 
         from weiming.circuits import comb
+        from weiming.components.sin._optics import NG_DIGITS
         from weiming.sims.cache import cached
 
         s, n = self.d.server, self.d.network
         wl = n.center_wavelength_nm / 1000
         solver = importlib.util.find_spec("weiming.sims.modes") is not None
-        inputs = {"pdk": s.pdk, "width": s.ring.width_um, "wl": wl, "source": s.ring.ng_source, "solver": solver}
+        inputs = {"pdk": s.pdk, "width": s.ring.width_um, "wl": wl, "source": s.ring.ng_source, "solver": solver,
+                  "ng_digits": NG_DIGITS}  # the one ring rule (components.sin._optics) rounds the solver's ng
         ng, src = cached("build_ring_ng", inputs, lambda: list(comb.group_index(s.pdk, s.ring.width_um, wl,
                                                                                   s.ring.ng_source)))
         r = comb.radius_for_fsr(n.fsr_ghz, ng)
@@ -281,6 +283,7 @@ class BuildRun:
         drc_clean = all(e["drc"]["clean"] for e in ret_entries)
         manifest = {
             "design": d.name,
+            "design_hash": design_hash(d),
             "build_key": self.key,
             "reticles": ret_entries,
             "chips": [dict(x.entry(), **({"lvs": lvs[x.id]} if x.id in lvs else {})) for x in all_dies],

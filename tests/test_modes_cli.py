@@ -20,7 +20,7 @@ def _run(args, env=None):
     (["modes", "--pdk", "nope", "--xs", "resonator", "--wavelength", "1.55"], "unknown PDK 'nope'"),
     (["modes", "--pdk", "sin100", "--xs", "nope", "--wavelength", "1.55"], "cross-section 'nope'"),
     (["modes", "--pdk", "sin100", "--xs", "resonator", "--wavelength", "1.55", "--width", "-1"], "--width -1"),
-    (["modes", "--pdk", "sin100", "--xs", "resonator", "--wavelength", "1550"], "wavelength=1550"),
+    (["modes", "--pdk", "sin100", "--xs", "resonator", "--wavelength", "1550"], "--wavelength 1550"),
     (["dispersion", "--pdk", "sin100", "--xs", "resonator"], "exactly one of --radius"),
     (["dispersion", "--pdk", "sin100", "--xs", "resonator", "--radius", "100", "--fsr", "1e11"], "exactly one"),
     (["dispersion", "--pdk", "sin100", "--xs", "resonator", "--radius", "-5"], "--radius -5"),

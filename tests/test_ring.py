@@ -119,7 +119,7 @@ def _cli(*args):
 def test_cli_ring_spectrum_bad_input():
     for args, msg in ((["--pdk", "nope", "--radius", "100", "--gap", "1"], "unknown PDK"),
                       (["--pdk", "sin100", "--radius", "1000", "--gap", "0.1"], "minimum space"),
-                      (["--pdk", "sin100", "--radius", "-5", "--gap", "1"], "radius_um"),
+                      (["--pdk", "sin100", "--radius", "-5", "--gap", "1"], "--radius -5"),
                       (["--pdk", "sin100", "--radius", "1000", "--gap", "1", "--coupler", "pulley"], "wrap_angle")):
         r = _cli(*args)
         assert r.returncode == 2, (args, r.stderr)

@@ -1,9 +1,15 @@
-"""Analytic effective-index estimates used for the cells' physical defaults.
+"""Effective-index estimates and the one group-index rule of the ring cells and the build.
 
-Why not the mode solver: the default geometry (ring radius from an FSR, MMI
-length) must not depend on whether meep is installed or on a solver cache, or
-the same call would give different GDS on different machines. The estimate
-here is Marcatili/Kumar-style effective-index method (EIM): the vertical
+The ring group index rule (:func:`ring_group_index`): the vectorial mode solver
+(:func:`weiming.sims.modes.group_index`, MPB, cached) when it is available, else
+the effective-index estimate below. The ring cell's radius from an FSR and the
+chip build's comb ring use this one rule, so the Python API, ``weiming cells
+show ring_resonator --set fsr=...`` and ``weiming build`` draw the same radius
+(997.08 um for 30.03 GHz on sin100 with MPB; 998.70 um with the EIM fallback on
+a machine without meep; the source used is recorded in the cell's and the
+manifest's ``ng_source``).
+
+The estimate is a Marcatili/Kumar-style effective-index method (EIM): the vertical
 three-layer slab (SiO2 / Si3N4 core / SiO2) solved exactly for its TE0 mode,
 then the lateral slab (slab index / width / SiO2) for its TM-like mode, with the
 Sellmeier models of :mod:`weiming.pdk.materials` (Si3N4: Luke et al. 2015; SiO2:
@@ -58,6 +64,58 @@ def ng_eim(width_um: float, thickness_um: float, wavelength_um: float = LAMBDA_U
     dn = (neff_eim(width_um, thickness_um, wavelength_um + d)
           - neff_eim(width_um, thickness_um, wavelength_um - d)) / (2 * d)
     return neff_eim(width_um, thickness_um, wavelength_um) - wavelength_um * dn
+
+
+def ring_group_index(pdk: str, width_um: float, thickness_um: float, wavelength_um: float = LAMBDA_UM,
+                     source: str = "auto") -> tuple[float, str]:
+    """(ng, where it came from) of a ring's ``resonator`` cross-section: THE rule for ring radii.
+
+    ``source``: "auto" (mode solver when it imports and runs, else EIM), "mode_solver" (error if it
+    cannot run) or "eim".
+    """
+    if source in ("auto", "mode_solver"):
+        try:
+            return mode_solver_ng(pdk, width_um, wavelength_um), "mode_solver (weiming.sims.modes.group_index, MPB)"
+        except Exception as e:  # noqa: BLE001 - mode solver missing or failing: fall back, say so
+            if source == "mode_solver":
+                raise RuntimeError(f"ng_source=mode_solver but the mode solver failed: {e}") from None
+    return (ng_eim(width_um, thickness_um, wavelength_um),
+            f"eim (effective-index method, t={thickness_um} um, w={width_um} um)")
+
+
+#: digits kept of the solver's ng: MPB repeats agree to ~1e-10, so the drawn radius is reproducible
+NG_DIGITS = 6
+
+
+@lru_cache(maxsize=64)
+def mode_solver_ng(pdk: str, width_um: float, wavelength_um: float) -> float:
+    """MPB group index of the ``resonator`` cross-section, rounded to :data:`NG_DIGITS` digits.
+
+    Computed in a child process and kept in the disk cache: importing meep sets the CPU's
+    flush-to-zero mode (it is built with -ffast-math), which would change floating point in the
+    calling process (a cell call must not do that). Raises when meep/MPB is not available.
+    """
+    import json
+    import subprocess
+    import sys
+
+    from weiming.fileio import source_digest
+    from weiming.sims.cache import cached
+
+    def compute() -> float:
+        code = ("import json,sys; from weiming.sims.modes import group_index; "
+                f"ng = group_index({pdk!r}, 'resonator', {wavelength_um!r}, width={width_um!r}); "
+                "sys.stdout.write('\\nNG=' + json.dumps(float(ng)) + '\\n')")
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+        lines = [ln for ln in r.stdout.splitlines() if ln.startswith("NG=")]
+        if r.returncode != 0 or not lines:
+            last = (r.stderr.strip().splitlines() or ["no output"])[-1]
+            raise RuntimeError(f"mode solver failed: {last}")
+        return round(json.loads(lines[-1][3:]), NG_DIGITS)
+
+    key = {"pdk": pdk, "width": width_um, "wl": wavelength_um,
+           "source": source_digest(("weiming.pdk", "weiming.sims"))}
+    return float(cached("ring_group_index_mpb", key, compute))
 
 
 def radius_for_fsr(fsr_hz: float, ng: float) -> float:

@@ -16,7 +16,7 @@ from weiming.components import _validate as v
 from weiming.components.registry import register
 from weiming.components.sin import _common as cm
 from weiming.components.sin._geom import Route, add_eport, add_port, add_rect, add_route, snap
-from weiming.components.sin._optics import fsr_for_radius, ng_eim, radius_for_fsr
+from weiming.components.sin._optics import fsr_for_radius, radius_for_fsr, ring_group_index
 from weiming.components.sin.pads import draw_pad, validate_pad
 
 RADIUS_MAX_UM = 5000.0  # keeps cells and their GDS sane (a 5 mm radius is a 4.8 GHz FSR on sin100)
@@ -27,9 +27,8 @@ PAD_CLEARANCE_UM = 50.0  # ring edge to heater pads
 def _ring_radius(radius: float | None, fsr: float | None, ng: float | None, width: float) -> tuple[float, float, str]:
     """(radius um, ng, where ng came from)."""
     t = cm.tech()
-    if ng is None:
-        ng = ng_eim(width, t.extra["core_thickness"])
-        source = f"EIM estimate (weiming.components.sin._optics) for {width:g} um x {t.extra['core_thickness']:g} um"
+    if ng is None:  # the one rule the chip build uses too (mode solver when available, else EIM)
+        ng, source = ring_group_index(t.name, width, t.extra["core_thickness"])
     else:
         ng = v.in_range("ng", ng, 1.0, 4.0)
         source = "given"

@@ -64,7 +64,8 @@ def sample_client_chips(config=None, wafers: int = 4, seed: int = 1) -> ClientCh
     from weiming.sims.wafer.run import posterior_d0_median, simulate_chip
     from weiming.sims.wafer.specs import load_specs
 
-    design, process = load_config(config)
+    # ``config`` is the chips design (as evaluate_network reads it); the yield model takes it as chips_design
+    design, process = load_config({"chips_design": str(config)} if config is not None else None)
     specs = load_specs()
     rng = np.random.default_rng(np.random.SeedSequence(int(seed)).spawn(2)[0])
     sim = simulate_chip("client", design, process, specs, int(wafers), rng)

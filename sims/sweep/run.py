@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from weiming.fileio import check_output_dir
 from weiming.sims.cache import atomic_write_text
 from weiming.sims.sweep import targets
 from weiming.sims.sweep.executors import IsolatedExecutor, default_workers, is_worker_crash, make_executor
@@ -104,6 +105,7 @@ def run_sweep(spec_path_or_obj: "str | Path | dict | SweepSpec", out_dir: str | 
     t0 = time.perf_counter()
     spec, points = plan(spec_path_or_obj)
     out = Path(out_dir)
+    check_output_dir(out)  # an unusable output folder is refused before any point runs
     store = Store(out)
     keys = [point_key(spec.target, p) for p in points]
     records: dict[str, dict] = {}
@@ -125,9 +127,17 @@ def run_sweep(spec_path_or_obj: "str | Path | dict | SweepSpec", out_dir: str | 
         from weiming.sims.sweep.plots import plot_results
 
         pngs = plot_results(df, inputs, outputs, out, title=f"{spec.name}: " if spec.name else "")
+    bad = df[df["status"] != "ok"]
+    failures = [{"point": int(r["point"]), **{k: _plain(r[k]) for k in inputs}, "error": str(r.get("error", ""))}
+                for _, r in bad.iterrows()]
     summary = {"points": len(points), "computed": len(done), "cached": len(cached),
-               "failed": int((df["status"] != "ok").sum()), "executor": executor,
+               "failed": len(failures), "failures": failures, "executor": executor,
                "seconds": round(time.perf_counter() - t0, 3), "out_dir": str(out),
                "results": [str(p) for p in results], "plots": [str(p) for p in pngs]}
     atomic_write_text(out / "summary.json", json.dumps(summary, indent=2))
     return summary
+
+
+def _plain(v: Any) -> Any:
+    """A table cell as plain JSON (numpy scalars -> Python)."""
+    return v.item() if hasattr(v, "item") else v

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+
+from weiming.fileio import load_yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 METHODS = ("grid", "list", "random", "lhs")
@@ -171,20 +172,6 @@ def parse_spec(data: Any) -> SweepSpec:
         raise SpecError(_key(loc), msg) from None
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML 1.2 floats: PyYAML (YAML 1.1) reads ``30.03e9`` or ``1e-3`` as strings, not numbers."""
-
-
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
-                    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
-                    |\.[0-9_]+(?:[eE][-+]?[0-9]+)?
-                    |[-+]?\.(?:inf|Inf|INF)
-                    |\.(?:nan|NaN|NAN))$""", re.X),
-    list("-+0123456789."))
-
-
 def load_spec(spec: "str | Path | dict | SweepSpec") -> SweepSpec:
     """A :class:`SweepSpec` from a YAML path, a dict or a spec (returned as is)."""
     if isinstance(spec, SweepSpec):
@@ -199,7 +186,7 @@ def load_spec(spec: "str | Path | dict | SweepSpec") -> SweepSpec:
     except OSError as e:
         raise SpecError("spec", f"cannot read {path}: {e}") from None
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = load_yaml(text)  # YAML 1.2 numbers: 30.03e9 and 1e-3 are floats
     except yaml.YAMLError as e:
         raise SpecError("spec", f"{path} is not valid YAML: {str(e).splitlines()[0]}") from None
     return parse_spec(data)

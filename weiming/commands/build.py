@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from weiming.commands._common import fail
+from weiming.commands._common import check_in_file, check_out_dir, fail, interrupt_hint
 
 
 def register(app: typer.Typer) -> None:
@@ -31,8 +31,16 @@ def register(app: typer.Typer) -> None:
         from weiming.circuits.design import DesignError
         from weiming.circuits.errors import BuildError, PlacementError
 
-        if config is not None and not config.is_file():
-            fail(f"--config {str(config)!r}: no such file")
+        from weiming.circuits.design import load_design
+
+        check_in_file(config, "--config")
+        check_out_dir(out)
+        try:
+            load_design(config)  # the whole design checked before any work
+        except DesignError as e:
+            fail(str(e))
+        interrupt_hint(f"the previous build in {out} untouched (the build is staged and installed at the end); "
+                       "rerun the same command")
         try:
             manifest = build(config, out, progress=not quiet)
         except (DesignError, BuildError, PlacementError) as e:

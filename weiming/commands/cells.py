@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from weiming.commands._common import fail, parse_set, print_json
+from weiming.commands._common import check_out_dir, check_out_file, fail, parse_set, print_json
 
 cells_app = typer.Typer(help="List the parametric cells of a PDK and write one cell to GDS/PNG.",
                         no_args_is_help=True)
@@ -73,6 +73,8 @@ def show(name: str = typer.Argument(..., help="Cell name (see `weiming cells lis
          png: Path = typer.Option(None, "--png", help="Also render a PNG in the PDK colours.")) -> None:
     """Build one cell with its parameters checked against the PDK rules; write GDS (and PNG)."""
     params = parse_set(set_)
+    check_out_file(gds, "--gds", (".gds", ".oas"))
+    check_out_file(png, "--png", (".png",))
     comp = build_cell(name, pdk, params)
     from weiming.components.gallery import save_gds
 
@@ -89,6 +91,7 @@ def gallery(pdk: str = typer.Option(..., "--pdk", help="PDK name."),
             no_png: bool = typer.Option(False, "--no-png", help="Skip the PNG montage.")) -> None:
     """Write every cell of a PDK at default parameters into one GDS plus a PNG montage."""
     _check_pdk(pdk)
+    check_out_dir(out)
     from weiming.components._validate import DesignRuleError
     from weiming.components.gallery import build_gallery
 

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import typer
 
-from weiming.commands._common import fail, parse_set, print_json
+from weiming.commands._common import check_number, check_out_dir, fail, parse_set, print_json
+
+#: frequency points of one S-parameter run (each is a DFT monitor frequency; more is never useful)
+MAX_WAVELENGTHS = 2001
 
 fdtd_app = typer.Typer(help="FDTD with meep: 2D ring resonances (Harminv) and S-parameters of PDK cells.",
                        no_args_is_help=True)
@@ -26,6 +29,12 @@ def ring2d_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON {modes: [{freq, wavelength_um, q, amp}]}."),
 ) -> None:
     """Resonances (frequency, Q, amplitude) of a 2D ring by Harminv (Meep's ring tutorial set-up)."""
+    for opt, v, lo, hi, unit in (("--n-core", n_core, 1.0, 10.0, ""), ("--width", width, 0.0, 100.0, "um"),
+                                 ("--radius", radius, 0.0, 1000.0, "um"), ("--fcen", fcen, 0.0, 100.0, "1/um"),
+                                 ("--df", df, 0.0, 100.0, "1/um"), ("--n-clad", n_clad, 1.0, 10.0, ""),
+                                 ("--pad", pad, 0.0, 1000.0, "um"), ("--dpml", dpml, 0.0, 1000.0, "um"),
+                                 ("--resolution", resolution, 0.0, 1000.0, "px/um")):
+        check_number(opt, v, lo=lo, hi=hi, unit=unit, lo_open=lo == 0.0)
     from weiming.sims._meep import MeepMissingError
     from weiming.sims.fdtd_core import FdtdInputError, ring2d, silence_exit_banner
 
@@ -55,13 +64,23 @@ def sparams_cmd(
     three_d: bool = typer.Option(False, "--3d", help="Full 3D from the layer stack (default: 2D effective index)."),
 ) -> None:
     """S-parameters of a PDK cell by FDTD (2D effective-index reduction by default): Touchstone + JSON + PNG."""
+    import numpy as np
+
     from weiming.sims._meep import MeepMissingError
     from weiming.sims.fdtd_core import FdtdInputError, silence_exit_banner
     from weiming.sims.fdtd_sparams import parse_wavelengths, sparams, write_outputs
 
     kw = parse_set(settings)
+    check_number("--resolution", resolution, lo=0, lo_open=True, hi=1000, unit="px/um")
+    check_out_dir(out)
     try:
-        wl = parse_wavelengths(wavelengths)
+        with np.errstate(all="ignore"):  # inf/nan ends are refused below, without numpy's warnings
+            wl = parse_wavelengths(wavelengths)
+    except FdtdInputError as e:
+        fail(str(e))
+    if not (np.isfinite(wl).all() and 0.2 <= wl.min() and wl.max() <= 20 and len(wl) <= MAX_WAVELENGTHS):
+        fail(f"--wavelengths {wavelengths!r}: need finite wavelengths in 0.2 .. 20 um and N <= {MAX_WAVELENGTHS}")
+    try:
         res = sparams(cell, pdk, settings=kw, resolution=resolution, wavelengths_um=wl,
                       three_d=three_d, progress=True)
     except (MeepMissingError, FdtdInputError) as e:

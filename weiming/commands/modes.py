@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from weiming.commands._common import fail, print_json
+from weiming.commands._common import check_number, check_out_file, fail, print_json
 
 
 def _common_checks(pdk: str, xs: str, width: float | None, thickness: float | None) -> None:
@@ -15,10 +15,8 @@ def _common_checks(pdk: str, xs: str, width: float | None, thickness: float | No
 
     if pdk not in names():
         fail(f"unknown PDK {pdk!r}; known PDKs: {', '.join(names())}")
-    if width is not None and not width > 0:
-        fail(f"--width {width}: the core width must be a positive length in um")
-    if thickness is not None and not thickness > 0:
-        fail(f"--thickness {thickness}: the core thickness must be a positive length in um")
+    check_number("--width", width, lo=0, lo_open=True, hi=1000, unit="um", what="core width")
+    check_number("--thickness", thickness, lo=0, lo_open=True, hi=1000, unit="um", what="core thickness")
 
 
 def _run(fn):
@@ -60,10 +58,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fully vectorial modes (MPB) of a PDK cross-section: neff, ng, TE fraction, Aeff, gamma."""
         _common_checks(pdk, xs, width, thickness)
-        if num_modes < 1:
-            fail(f"--num-modes {num_modes}: must be >= 1")
-        if radius is not None and not radius > 0:
-            fail(f"--radius {radius}: the bend radius must be a positive length in um")
+        if not 1 <= num_modes <= 50:
+            fail(f"--num-modes {num_modes}: must be 1 .. 50")
+        check_number("--wavelength", wavelength, lo=0.2, hi=20, unit="um", what="wavelength")
+        check_number("--radius", radius, lo=0, lo_open=True, hi=1e6, unit="um", what="bend radius")
+        if resolution is not None and not 4 <= resolution <= 1000:
+            fail(f"--resolution {resolution}: must be 4 .. 1000 pixels per um")
+        check_out_file(png, "--png", (".png",))
         from weiming.sims.modes import solve_modes
 
         kw = dict(width=width, thickness=thickness, radius_um=radius, resolution=resolution)
@@ -100,12 +101,12 @@ def register(app: typer.Typer) -> None:
         _common_checks(pdk, xs, width, thickness)
         if (radius is None) == (fsr is None):
             fail("give exactly one of --radius (um) and --fsr (Hz)")
-        if radius is not None and not radius > 0:
-            fail(f"--radius {radius}: the ring radius must be a positive length in um")
-        if fsr is not None and not fsr > 0:
-            fail(f"--fsr {fsr}: the free spectral range must be a positive frequency in Hz")
-        if modes < 1:
-            fail(f"--modes {modes}: must be >= 1")
+        check_number("--radius", radius, lo=0, lo_open=True, hi=1e6, unit="um", what="ring radius")
+        check_number("--fsr", fsr, lo=0, lo_open=True, hi=1e15, unit="Hz", what="free spectral range")
+        check_number("--center", center, lo=0.2, hi=20, unit="um", what="centre wavelength")
+        if not 1 <= modes <= 1000:
+            fail(f"--modes {modes}: must be 1 .. 1000")
+        check_out_file(png, "--png", (".png",))
         from weiming.sims.dispersion import ring_dispersion
 
         rd = _run(lambda: ring_dispersion(pdk, xs, radius_um=radius, fsr_hz=fsr, center_um=center, modes=modes,

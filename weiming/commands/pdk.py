@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from weiming.commands._common import fail, print_json
+from weiming.commands._common import check_out_dir, fail, print_json
 
 pdk_app = typer.Typer(help="Inspect the PDKs (layers, cross-sections, layer stack, rules) and export them to KLayout.",
                       no_args_is_help=True)
@@ -59,6 +59,7 @@ def export_klayout(name: str = typer.Argument(..., help="PDK name."),
                    directory: Path = typer.Argument(..., help="Output folder (created if needed).")) -> None:
     """Write NAME.lyp (layer colours and names) and NAME.lyt (technology) for KLayout."""
     _tech(name)
+    check_out_dir(directory, "DIRECTORY")
     from weiming.pdk.klayout_tech import export
 
     try:

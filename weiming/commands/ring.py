@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from weiming.commands._common import fail, print_json
+from weiming.commands._common import check_number, check_out_file, fail, print_json
 
 ring_app = typer.Typer(help="Ring resonator models: spectrum, Q, coupling.", no_args_is_help=True)
 
@@ -23,6 +23,13 @@ def spectrum_cmd(
     png: Path = typer.Option(None, "--png", help="Write a plot of the spectrum to this PNG."),
 ) -> None:
     """All-pass transmission, Qi/Qc/QL, extinction and FSR of a PDK ring (coupler model + mode solver)."""
+    check_number("--radius", radius, lo=0, lo_open=True, hi=1e6, unit="um", what="ring radius")
+    check_number("--gap", gap, lo=0, lo_open=True, hi=100, unit="um", what="ring-bus gap")
+    check_number("--loss-db-per-m", loss_db_per_m, lo=0, hi=1e6, unit="dB/m", what="propagation loss")
+    check_number("--wrap-angle", wrap_angle, lo=0, hi=180, unit="deg", what="pulley wrap angle")
+    if coupler not in ("point", "pulley"):
+        fail(f"--coupler {coupler!r}: must be point or pulley")
+    check_out_file(png, "--png", (".png",))
     from weiming.pdk import UnknownPdkError
     from weiming.sims._meep import MeepMissingError
     from weiming.sims.coupler import CouplerError

@@ -10,7 +10,54 @@ from typing import Optional
 
 import typer
 
-from weiming.commands._common import fail, print_json
+from weiming.commands._common import check_in_file, check_out_dir, fail, interrupt_hint, print_json
+
+#: at most this share of the available memory may go to the Monte Carlo arrays
+MEMORY_SHARE = 0.5
+#: the largest seed numpy's SeedSequence takes as one 64-bit word (larger would be accepted, but
+#: a seed the user cannot have meant is refused rather than silently used)
+SEED_MAX = 2**63 - 1
+
+
+def available_memory_bytes() -> int:
+    """MemAvailable of /proc/meminfo (Linux), else the physical memory; 0 if unknown."""
+    import os
+
+    try:
+        for line in open("/proc/meminfo", encoding="ascii"):
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def estimate_bytes(config, specs, wafers: int) -> int:
+    """Memory the Monte Carlo needs for ``wafers`` (estimate, before any allocation).
+
+    Per chip type the run holds float64 arrays of shape (wafers, die sites): one
+    per process parameter (plus one temporary while it is drawn), one per
+    metric and spec pass, and per device a pass array, a random draw and the
+    defect-gamma factors. Counted generously (x2 for numpy temporaries).
+    """
+    from weiming.sims.wafer.config import load_config
+    from weiming.sims.wafer.process import process_model
+    from weiming.sims.wafer.sites import die_sites
+    from weiming.sims.wafer.specs import load_specs
+
+    design, process = load_config(config)
+    n_specs = len(load_specs(specs))
+    total = 0
+    for kind in ("client", "server"):
+        cd = getattr(design, kind)
+        sites = die_sites(cd.wafer_diameter_mm, tuple(cd.die_um), edge_exclusion_mm=cd.edge_exclusion_mm,
+                          dicing_lane_um=cd.dicing_lane_um).n_sites
+        arrays = 2 * len(process_model(cd.pdk, process).params) + 2 * n_specs + 4 * len(cd.devices) + 4
+        total += int(wafers) * max(sites, 1) * arrays * 8
+    return 2 * total
 
 
 def register(app: typer.Typer) -> None:
@@ -21,8 +68,10 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", help="Directory for the wafer maps, histograms and yield.json."),
         config: Optional[Path] = typer.Option(None, "--config", help="YAML with design/process overrides."),
         specs: Optional[Path] = typer.Option(None, "--specs", help="YAML spec list (default: built-in specs)."),
-        wafers: int = typer.Option(50, "--wafers", help="Simulated wafers per chip type."),
-        seed: int = typer.Option(1, "--seed", help="Random seed (same seed -> identical JSON)."),
+        wafers: int = typer.Option(50, "--wafers", min=1, help="Simulated wafers per chip type (>= 1; "
+                                   "refused when the arrays would not fit in half the available memory)."),
+        seed: int = typer.Option(1, "--seed", min=0, max=SEED_MAX,
+                                 help="Random seed, 0 .. 2^63-1 (same seed -> identical JSON)."),
         observed: str = typer.Option("117/120", "--observed",
                                      help="Observed working/total modulators of one wafer for the Bayesian update of D0 "
                                           "('none': prior only)."),
@@ -42,8 +91,9 @@ def register(app: typer.Typer) -> None:
         from weiming.sims.wafer.calibrate import parse_observed
         from weiming.sims.wafer.config import ConfigError
 
-        if wafers < 1:
-            fail(f"--wafers {wafers}: need at least 1 wafer")
+        check_in_file(config, "--config")
+        check_in_file(specs, "--specs")
+        check_out_dir(out)
         obs = None
         if observed.strip().lower() != "none":
             try:
@@ -64,6 +114,16 @@ def register(app: typer.Typer) -> None:
             fail(f"--measured {str(measured)!r}: file does not exist")
         from weiming.sims.wafer import run_yield
 
+        try:
+            need = estimate_bytes(config, specs, wafers)
+        except ConfigError as e:
+            fail(str(e))
+        have = available_memory_bytes()
+        if have and need > MEMORY_SHARE * have:
+            fit = max(1, int(wafers * MEMORY_SHARE * have / need))
+            fail(f"--wafers {wafers}: needs about {need / 2**30:.1f} GiB, more than half of the "
+                 f"{have / 2**30:.1f} GiB available; use at most --wafers {fit}")
+        interrupt_hint("nothing new (yield.json and the maps are written at the end); rerun the command")
         try:
             result = run_yield(config=config, specs=specs, wafers=wafers, seed=seed, observed=obs, out_dir=out,
                                measured=measured, center=centers or None, progress=not as_json)

@@ -53,14 +53,15 @@ def _clients_laser(ctx: Context) -> list[dict]:
     both grating sections at its comb line, plus the build's injection-locking figures (manifest)."""
     import json
 
-    from weiming.circuits.design import load_design
     from weiming.circuits.network import channels, clients, line_frequency_ghz
     from weiming.pdk import activate
     from weiming.sims import grating
 
-    d = load_design(ctx.config)
+    from weiming.tapeout.stages import _design
+
+    d = _design(ctx)
     try:
-        man = json.loads((ctx.out / "manifest.json").read_text(encoding="utf-8"))
+        man = json.loads((ctx.dest / "manifest.json").read_text(encoding="utf-8"))
         built = {c["id"]: c for c in man["chips"] if c.get("kind") == "client"}
     except (OSError, json.JSONDecodeError, KeyError):
         built = {}
@@ -118,8 +119,7 @@ def _dbr(ctx: Context, rows: list[dict]) -> dict:
 
 
 def run(ctx: Context) -> dict:
-    from weiming.circuits.design import load_design
-    from weiming.tapeout.stages import _mpl, _plot_path
+    from weiming.tapeout.stages import _design, _mpl, _plot_path
 
     m = _mmi(ctx)
     rows = _clients_laser(ctx)
@@ -151,7 +151,8 @@ def run(ctx: Context) -> dict:
     fig.savefig(_plot_path(ctx, "inp_models", "mmi_width"), dpi=120)
     plt.close(fig)
     dbr.pop("_spectra")
-    spec = load_design(ctx.config).spec.laser
+    sp = _design(ctx).spec
+    spec = sp.laser
     table = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
     worst = max(table, key=lambda r: abs(r["bragg_detuning_ghz"]))
     lasers_ok = all(abs(r["bragg_detuning_ghz"]) <= spec.bragg_detuning_ghz_max
@@ -159,15 +160,25 @@ def run(ctx: Context) -> dict:
                     and r["locks"] is True for r in table)
     key = {
         "mmi_imbalance": {"name": "InP MMI 2x2 imbalance", "value": m["imbalance_db"], "unit": "dB",
-                          "source": "mode propagation analysis (2D EIM)", "ok": abs(m["imbalance_db"]) < 0.5},
+                          "target": f"|x| <= {sp.inp_devices.mmi_imbalance_db_max:g}",
+                          "spec": "spec.inp_devices.mmi_imbalance_db_max",
+                          "source": "mode propagation analysis (2D EIM)",
+                          "ok": abs(m["imbalance_db"]) <= sp.inp_devices.mmi_imbalance_db_max},
         "mmi_excess": {"name": "InP MMI 2x2 excess loss", "value": m["excess_loss_db"], "unit": "dB",
-                       "source": "mode propagation analysis (2D EIM)", "ok": m["excess_loss_db"] < 1.0},
+                       "target": f"<= {sp.inp_devices.mmi_excess_loss_db_max:g}",
+                       "spec": "spec.inp_devices.mmi_excess_loss_db_max",
+                       "source": "mode propagation analysis (2D EIM)",
+                       "ok": m["excess_loss_db"] <= sp.inp_devices.mmi_excess_loss_db_max},
         "dbr_detuning": {"name": "DBR Bragg detuning from comb line (worst client)",
                          "value": worst["bragg_detuning_ghz"], "unit": "GHz",
+                         "target": f"|x| <= {spec.bragg_detuning_ghz_max:g}",
+                         "spec": "spec.laser.bragg_detuning_ghz_max",
                          "source": "MPB of both grating sections + drawn period",
                          "ok": abs(worst["bragg_detuning_ghz"]) <= spec.bragg_detuning_ghz_max},
         "lasers_lock": {"name": "client lasers that lock to their comb line",
                         "value": sum(r["locks"] is True for r in table), "unit": f"of {len(table)}",
+                        "target": f"all, injection >= {spec.injection_db_min:g} dB",
+                        "spec": "spec.laser.injection_db_min, spec.laser.lock_margin",
                         "source": "injection-locking model (Mogensen et al. 1985)", "ok": lasers_ok},
         "dbr_back_r": {"name": "DBR back-mirror peak reflectivity", "value": dbr["back"]["peak_reflectivity_tmm"],
                        "unit": "", "source": "TMM"},

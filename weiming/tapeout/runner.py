@@ -5,10 +5,22 @@ A stage is a function ``(ctx) -> dict`` that returns the figures it produced
 stage is recorded with its error; later stages still run (those that need its
 output fail clearly in turn). The exit status of the whole run says whether
 every stage passed.
+
+Files: a stage writes under ``ctx.out``, the run's staging folder beside the
+output folder ``ctx.dest``; after each stage :func:`run_stages` calls
+``after_stage`` (the tape-out moves the finished files into ``ctx.dest``).
+Artefacts are registered by their path relative to either folder, which is
+the same once moved.
+
+Testing hook: ``WEIMING_TAPEOUT_KILL_AFTER=<stage>`` kills the process with
+SIGKILL right after that stage's files are installed (a deterministic
+interruption at a stage boundary).
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -17,6 +29,14 @@ from typing import Any, Callable
 
 from rich.console import Console
 
+KILL_ENV = "WEIMING_TAPEOUT_KILL_AFTER"
+
+
+def kill_point(name: str) -> None:
+    """SIGKILL this process when ``WEIMING_TAPEOUT_KILL_AFTER`` names ``name`` (tests of interruption)."""
+    if os.environ.get(KILL_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
 
 @dataclass
 class Context:
@@ -24,11 +44,26 @@ class Context:
     quick: bool = True
     config: Path | None = None
     seed: int = 1
+    #: the output folder the finished files end up in (``out`` itself when no staging is used)
+    dest: Path | None = None
+    design: Any = None
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     artifacts: dict[str, list[str]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if self.dest is None:
+            self.dest = self.out
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the staging or the output folder."""
+        p = Path(path).resolve()
+        for root in (Path(self.out).resolve(), Path(self.dest).resolve()):
+            if p.is_relative_to(root):
+                return p.relative_to(root).as_posix()
+        raise ValueError(f"{path}: not under {self.out} or {self.dest}")
+
     def add_artifact(self, stage: str, path: Path) -> None:
-        rel = str(Path(path).resolve().relative_to(self.out))
+        rel = self.rel(path)
         if rel not in self.artifacts.setdefault(stage, []):
             self.artifacts[stage].append(rel)
 
@@ -59,7 +94,8 @@ class Stage:
     report: Callable[[Context, dict[str, Any]], str] | None = None
 
 
-def run_stages(stages: list[Stage], ctx: Context, console: Console | None = None) -> list[StageResult]:
+def run_stages(stages: list[Stage], ctx: Context, console: Console | None = None,
+               after_stage: Callable[[StageResult], None] | None = None) -> list[StageResult]:
     console = console or Console(stderr=True)
     out: list[StageResult] = []
     for i, st in enumerate(stages, 1):
@@ -79,5 +115,9 @@ def run_stages(stages: list[Stage], ctx: Context, console: Console | None = None
         colour = "green" if passed else "red"
         word = "ok" if passed else ("checks failed" if ok else "error")
         console.print(f"    [{colour}]{word}[/{colour}] in {dt:.1f} s")
-        out.append(StageResult(st.name, st.title, ok, dt, figures, err, passed))
+        res = StageResult(st.name, st.title, ok, dt, figures, err, passed)
+        out.append(res)
+        if after_stage is not None:
+            after_stage(res)
+        kill_point(st.name)
     return out

@@ -25,7 +25,7 @@ def run(ctx: Context) -> dict[str, Any]:
     from weiming.sims.network.plot import plot_curves
     from weiming.tapeout.keys import code_digest, file_digest
 
-    manifest = ctx.out / "manifest.json"
+    manifest = ctx.dest / "manifest.json"  # the build installs into the output folder, not the staging one
     manifest = manifest if manifest.is_file() else None
     key = {"cfg": file_digest(ctx.config), "lasers": read_manifest_lasers(manifest), "quick": ctx.quick,
            "code": code_digest()}
