@@ -11,10 +11,11 @@ from weiming.sims.wafer.config import load_config
 
 
 def test_inventory_and_critical_areas_come_from_the_built_chip():
-    """Default chip: 3 IMs, 2 PMs, one laser, ... classified from the built cells; every critical area > 0."""
+    """Default chip: 3 IMs, 3 PMs, an AMZI, one laser, ... classified from the built cells; every critical area > 0."""
     design, _ = load_config()
     dev = design.client.devices
-    assert dev["im"].count == 3 and dev["pm"].count == 2 and dev["laser"].count == 1 and dev["voa"].count == 1
+    assert dev["im"].count == 3 and dev["pm"].count == 3 and dev["laser"].count == 1 and dev["voa"].count == 1
+    assert dev["amzi"].count == 1
     assert dev["im"].mmi_in_width_um == pytest.approx(6.0) and dev["im"].mmi_out_width_um == pytest.approx(8.0)
     for d in list(dev.values()) + list(design.server.devices.values()):
         assert d.area_um2 > 0
@@ -27,18 +28,19 @@ def test_modulator_length_and_count_change_inventory_without_yield_files(tmp_pat
     junction area scale with L); a manifest listing one more modulator instance -> one more counted."""
     base, _ = load_config()
     cfg = tmp_path / "longer.yaml"
-    cfg.write_text("client: {im_length_um: 700.0, pm_length_um: 700.0}\n")
+    cfg.write_text("client: {im_length_um: 540.0, pm_length_um: 320.0}\n")   # IM +20 %, PM -20 %: fits the die
     longer, _ = load_config(cfg)            # a chips design file is accepted as the yield config
-    for k in ("im", "pm"):
-        a0, a1 = base.client.devices[k].area_um2, longer.client.devices[k].area_um2
-        assert a1 > a0 * 1.1, (k, a0, a1)
-    assert longer.client.devices["im"].length_um == 700.0
+    a0, a1 = base.client.devices["im"].area_um2, longer.client.devices["im"].area_um2
+    assert a1 > a0 * 1.1, (a0, a1)                        # IM critical area grows with its length
+    p0, p1 = base.client.devices["pm"].area_um2, longer.client.devices["pm"].area_um2
+    assert p1 < p0 * 0.9, (p0, p1)                        # PM critical area shrinks with its length
+    assert longer.client.devices["im"].length_um == 540.0
     # the build manifest's devices list decides the kinds (i12a's manifest format)
     names = base.client.devices["im"].instances + base.client.devices["pm"].instances
     devices = [{"name": n, "kind": "im"} for n in names]       # every modulator reported as an IM
     man = {"clients": [{"id": "C01A", "devices": devices}]}
     relabelled, _ = load_config(None, manifest=man)
-    assert relabelled.client.devices["im"].count == 5 and "pm" not in relabelled.client.devices
+    assert relabelled.client.devices["im"].count == 6 and "pm" not in relabelled.client.devices
 
 
 @pytest.fixture(scope="module")
