@@ -149,6 +149,17 @@ def test_drc_clean_at_default(pdk, name):
     assert r.clean, f"{pdk}/{name} at default parameters: {r.to_json()}"
 
 
+@pytest.mark.parametrize("pdk,name", CASES, ids=IDS)
+def test_polygons_fit_a_gdsii_record(pdk, name):
+    """No polygon over 4000 points: GDSII boundaries hold at most 8191, and records over 0x8000 bytes
+    (4096 points) are read with warnings by KLayout and refused by older mask tools."""
+    c = build(pdk, name)
+    points = [it.shape().polygon.num_points() for li in c.kdb_cell.layout().layer_indexes()
+              for it in c.kdb_cell.begin_shapes_rec(li).each() if it.shape().is_polygon()]
+    worst = max(points, default=0)
+    assert worst <= 4000, f"{pdk}/{name}: a polygon of {worst} points"
+
+
 def strategies(pdk: str, name: str, kind: str):
     """The hypothesis strategy of ``kind`` ("VALID" or "INVALID") for a cell, or fail saying where to add it."""
     family = get_tech(pdk).extra.get("family", pdk)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import gdsfactory as gf
+import klayout.db as kdb
 import numpy as np
 
 from weiming.components import _validate as v
@@ -311,7 +312,26 @@ def add_path(c: gf.Component, path: gf.Path, x, origin: tuple[float, float] = (0
     p = gf.Path(np.asarray(path.points) + np.asarray(origin, dtype=float))
     r = c << gf.path.extrude(p, x)
     c.absorb(r)
+    split_long_polygons(c)
     return float(path.length())
+
+
+#: Most points we let one polygon carry: GDSII boundaries hold at most 8191, and records over
+#: 0x8000 bytes (4096 points) are already read with warnings by KLayout and refused by older tools.
+MAX_POLYGON_POINTS = 4000
+
+
+def split_long_polygons(c: gf.Component, max_points: int = MAX_POLYGON_POINTS) -> None:
+    """Split every polygon of ``c`` with more than ``max_points`` points into abutting pieces
+    (KLayout ``Region.break_``; the union is unchanged, so DRC and extraction see the same shape)."""
+    for li in c.kdb_cell.layout().layer_indexes():
+        shapes = c.kdb_cell.shapes(li)
+        long = [s for s in shapes.each() if s.is_polygon() and s.polygon.num_points() > max_points]
+        for s in long:
+            pieces = kdb.Region(s.polygon)
+            pieces.break_(max_points, 0.0)
+            shapes.erase(s)
+            shapes.insert(pieces)
 
 
 def sbend_min_radius(length_um: float, offset: float) -> float:
