@@ -262,11 +262,14 @@ def extract(layout: Any, pdk: str) -> Extracted:
 
 
 def _nets(ly, top, conn, tech, devices, pad_islands, top_metal, dbu) -> list[Net]:
-    """Electrical nets by KLayout LayoutToNetlist over conductors and vias (flat)."""
-    l2n = kdb.LayoutToNetlist(kdb.RecursiveShapeIterator(ly, top, []))
+    """Electrical nets by KLayout LayoutToNetlist over conductors and vias (flat: a hierarchical
+    extraction keeps a net that stays inside one device cell, e.g. a terminal whose route is gone,
+    in that cell's circuit, where the top circuit does not see it)."""
+    l2n = kdb.LayoutToNetlist(top.name, ly.dbu)
     lay = {}
-    for n in set(conn["conductors"]) | {v["layer"] for v in conn.get("vias") or []}:
-        lay[n] = l2n.make_layer(_li(ly, tech.layer(n)), n)
+    for n in sorted(set(conn["conductors"]) | {v["layer"] for v in conn.get("vias") or []}):
+        lay[n] = kdb.Region(top.begin_shapes_rec(_li(ly, tech.layer(n))))
+        l2n.register(lay[n], n)
         l2n.connect(lay[n])
     for v in conn.get("vias") or []:
         for other in v["joins"]:
