@@ -271,3 +271,31 @@ def test_terminal_without_route_or_pad_is_a_floating_port(chips, tmp_path):
     r = run_lvs(_mutate(gds, tmp_path / "m.gds", fn), "inp", sch)
     assert _kinds(r) == ["floating_port"], r.summary()
     assert _near(r.mismatches[0].location, where["xy"], 60.0), (r.mismatches[0], where)
+
+
+def test_return_without_its_n_contact_is_an_open_and_a_flipped_net_is_named(chips, tmp_path):
+    """A photodiode whose n-contact metal is gone: its return net still reaches its ground pad, but no n
+    contact: an open, located at that photodiode (not at another of the same kind). The schematic's ``ground`` flags are checked too: the same layout
+    against a schematic calling the laser's n terminal a signal net is a short (a signal on a return)."""
+    gds, sch = _client(chips)
+    where = {}
+
+    def fn(ly, top):
+        inst = sorted(_insts(top, "inp_photodiode"), key=lambda i: i.bbox().left)[0]
+        cell = _clone(ly, inst, "_non")
+        cell.shapes(ly.layer(107, 0)).clear()  # NMETAL: the n contact
+        where["box"] = inst.bbox()
+
+    r = run_lvs(_mutate(gds, tmp_path / "m.gds", fn), "inp", sch)
+    assert _kinds(r) == ["open"], r.summary()
+    assert "n contact" in r.mismatches[0].detail and "photodiode" in r.mismatches[0].detail
+    b = where["box"]
+    x, y = r.mismatches[0].location
+    assert b.left / 1000 <= x <= b.right / 1000 and b.bottom / 1000 <= y <= b.top / 1000, (r.mismatches[0], b)
+    s = load_design()
+    flipped = client_schematic(s, "C01A")
+    for n in flipped["nets"]:
+        if n["name"] == "laser.n":
+            n.pop("ground")
+    r = run_lvs(gds, "inp", flipped)
+    assert _kinds(r) == ["short"] and "dbr_laser" in r.mismatches[0].detail, r.summary()
