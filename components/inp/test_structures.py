@@ -294,7 +294,7 @@ def _probe_pad(c: gf.Component, x0: float, y0: float, x1: float, y1: float, meta
 
 
 @register("inp")
-def tlm(contact: Literal["p", "n"] = "p", pad_size: float = 100.0,
+def tlm(contact: Literal["p"] = "p", pad_size: float = 100.0,
         gaps: tuple[float, ...] = (10.0, 15.0, 20.0, 30.0, 50.0, 80.0), mesa_margin: float = 5.0) -> gf.Component:
     """Linear transfer-length-method (TLM) row: ``len(gaps) + 1`` square contacts of ``pad_size`` um
     on a mesa of width pad_size + 2 x ``mesa_margin``, spaced by ``gaps`` (um).
@@ -309,7 +309,10 @@ def tlm(contact: Literal["p", "n"] = "p", pad_size: float = 100.0,
     is its own probe pad (contact metal, PAD, BCB via). Contact metal by role
     (:func:`contact_metal`).
     """
-    v.choice("contact", contact, ("p", "n"))
+    if contact == "n":  # the n contact may not sit on the SHALLOW mesa (rule NM.SEP.SH.1)
+        raise DesignRuleError("contact='n' is not allowed in a linear TLM: the n-InP substrate cannot be "
+                              "mesa-isolated and NM.SEP.SH.1 keeps n-contact metal 5 um off SHALLOW; use ctlm")
+    v.choice("contact", contact, ("p",))
     metal = contact_metal(contact)
     lo = max(cm.rule_value("PAD.W.1"), cm.rule_value("PLO.W.1") + 2 * cm.rule_value("PLO.EN.1"), 50.0)
     cm.length("pad_size", pad_size, lo=lo, hi=300.0, why="a probe needle lands on each contact (>= 50 um)")
