@@ -5,12 +5,14 @@ A schematic is plain data (YAML), read by :mod:`weiming.pdk.lvs`::
     id: C01A            kind: client        pdk: inp
     devices:            {name: {kind: <PDK cell>, params: {length_um: 600.0}, terminals: [signal, ...]}}
     optical_links:      [[facet, ssc_in], [ssc_in, laser], ...]   # device pairs joined by a waveguide
-    nets:               [{name: im1.signal, terminals: [im1.signal], pads: 2}, ...]
+    nets:               [{name: im1.signal, terminals: [im1.signal], pads: 2},
+                         {name: im1.ground_1, terminals: [im1.ground_1], pads: 2, ground: true}, ...]
 
 It comes from the design (:class:`weiming.circuits.design.Design`) and a
-per-chip-kind description (:data:`CLIENT_PATH`, :func:`server_schematic`):
-device counts, roles and parameters (e.g. modulator lengths) are read from the
-design; the terminals of each device kind come from the PDK's
+per-chip-kind description (:func:`client_path`: the design's ``client.transmitter``
+read through :data:`TRANSMITTER_PARTS`; :func:`server_schematic`): device counts,
+order, kinds, electrode styles and parameters (e.g. modulator lengths) are read from
+the design; the terminals of each device kind come from the PDK's
 ``connectivity.devices`` (tech.yaml); how many pads a terminal gets follows the
 electrode style (a travelling-wave electrode has an RF input and a termination
 pad per conductor, :data:`PADS_PER_TERMINAL`). ``facet`` is the chip edge.
@@ -32,38 +34,39 @@ PADS_PER_TERMINAL = {"gsg": 2, "dc": 1, None: 1}
 
 
 @dataclass(frozen=True)
-class Stage:
-    """One role on the client's optical path.
+class Part:
+    """How one kind of device of the client is drawn, by the design's keys.
 
-    ``count`` and the values of ``params``/``electrode`` are literals or dotted
-    design keys (``"client.im_length_um"``); ``names`` name the instances
-    (else ``<role><k>``); ``tap``: a device kind hung on each instance's
-    monitor (cross) port, named ``names_tap[k]`` or ``pd_<name>``.
+    ``cell``: its PDK cell; ``params``/``electrode``: literals or dotted design keys
+    (``"client.im_length_um"``); ``monitor``: the device kind hung on the device's
+    monitor (complementary/second) output, named ``pd_<device name>``.
     """
 
-    role: str
     cell: str
-    count: Any = 1
     params: dict = field(default_factory=dict)
     electrode: Any = None
-    names: tuple[str, ...] = ()
-    tap: str | None = None
-    names_tap: tuple[str, ...] = ()
+    monitor: str | None = None
 
 
-#: The client transmitter's optical path, input facet to output facet (see
-#: :mod:`weiming.circuits.client_chip`): SSC -> DBR laser -> IM I-III (each with
-#: a monitor photodiode on its cross port) -> PM_q -> PM_ref -> VOA -> SSC.
-CLIENT_PATH: tuple[Stage, ...] = (
-    Stage("ssc_in", "ssc", names=("ssc_in",)),
-    Stage("laser", "dbr_laser", names=("laser",)),
-    Stage("im", "mzm", count=3, params={"length_um": "client.im_length_um"}, electrode="client.im_electrode",
-          tap="photodiode", names_tap=("pd_im1", "pd_im2", "pd_mon")),
-    Stage("pm", "phase_modulator", count=2, params={"length_um": "client.pm_length_um"},
-          electrode="client.pm_electrode", names=("pm_q", "pm_ref")),
-    Stage("voa", "voa", params={"length_um": "client.voa_length_um"}, names=("voa",)),
-    Stage("ssc_out", "ssc", names=("ssc_out",)),
-)
+#: The devices of ``client.transmitter`` by ``kind`` (as :mod:`weiming.circuits.client_chip` draws them):
+#: every IM's complementary output and the AMZI's second output feed a monitor photodiode; the AMZI is
+#: one cell (1x2 MMI splitter, delay arms with its phase section, 2x2 MMI combiner).
+TRANSMITTER_PARTS: dict[str, Part] = {
+    "im": Part("mzm", {"length_um": "client.im_length_um"}, "client.im_electrode", monitor="photodiode"),
+    "pm": Part("phase_modulator", {"length_um": "client.pm_length_um"}, "client.pm_electrode"),
+    "amzi": Part("amzi", monitor="photodiode"),
+    "voa": Part("voa", {"length_um": "client.voa_length_um"}),
+}
+#: Before and after the transmitter: the comb line enters through SSC_in into the laser's back mirror;
+#: the transmitter's output leaves through SSC_out (instance name, part).
+CLIENT_HEAD: tuple[tuple[str, Part], ...] = (("ssc_in", Part("ssc")), ("laser", Part("dbr_laser")))
+CLIENT_TAIL: tuple[tuple[str, Part], ...] = (("ssc_out", Part("ssc")),)
+
+
+def client_path(design: Design) -> list[tuple[str, Part]]:
+    """The client's optical path, input facet to output facet: :data:`CLIENT_HEAD`, the design's
+    ``client.transmitter`` in its order (:data:`TRANSMITTER_PARTS`), :data:`CLIENT_TAIL`."""
+    return [*CLIENT_HEAD, *((d.name, TRANSMITTER_PARTS[d.kind]) for d in design.client.transmitter), *CLIENT_TAIL]
 
 
 def _value(design: Design, v: Any) -> Any:
@@ -74,6 +77,13 @@ def _value(design: Design, v: Any) -> Any:
     for part in v.split("."):
         obj = getattr(obj, part)
     return obj
+
+
+def _by_electrode(terms: Any, electrode: Any) -> list[str]:
+    """A terminal list of ``connectivity.devices``: one list, or one per electrode style."""
+    if isinstance(terms, dict):
+        terms = terms.get(electrode)
+    return list(terms or [])
 
 
 class _Builder:
@@ -91,14 +101,14 @@ class _Builder:
         if spec is None:
             raise ValueError(f"schematic device {name}: PDK {self.pdk} declares no device {kind!r} "
                              f"in connectivity.devices")
-        terms = spec.get("terminals") or []
-        if isinstance(terms, dict):
-            terms = terms.get(electrode) or []
+        terms, ground = (_by_electrode(spec.get(key), electrode) for key in ("terminals", "ground"))
         self.devices[name] = {"kind": kind, "params": {k: float(v) for k, v in (params or {}).items()},
                               "terminals": list(terms)}
         for t in terms:
-            self.nets.append({"name": f"{name}.{t}", "terminals": [f"{name}.{t}"],
-                              "pads": PADS_PER_TERMINAL.get(electrode, 1)})
+            net = {"name": f"{name}.{t}", "terminals": [f"{name}.{t}"], "pads": PADS_PER_TERMINAL.get(electrode, 1)}
+            if t in ground:
+                net["ground"] = True  # a return (n contact, GSG ground): its pads are ground pads
+            self.nets.append(net)
         return name
 
     def link(self, a: str, b: str) -> None:
@@ -110,22 +120,16 @@ class _Builder:
 
 
 def client_schematic(design: Design, chip_id: str) -> dict:
-    """The intended netlist of a client chip: :data:`CLIENT_PATH` read against ``design``."""
+    """The intended netlist of a client chip: :func:`client_path` read against ``design``."""
     b = _Builder("inp")
     prev = "facet"
-    for st in CLIENT_PATH:
-        n = int(_value(design, st.count))
-        electrode = _value(design, st.electrode)
-        params = {k: _value(design, v) for k, v in st.params.items()}
-        for k in range(n):
-            name = st.names[k] if k < len(st.names) else f"{st.role}{k + 1}"
-            b.device(name, st.cell, params, electrode)
-            b.link(prev, name)
-            prev = name
-            if st.tap:
-                tap = st.names_tap[k] if k < len(st.names_tap) else f"pd_{name}"
-                b.device(tap, st.tap)
-                b.link(name, tap)
+    for name, part in client_path(design):
+        params = {k: _value(design, v) for k, v in part.params.items()}
+        b.device(name, part.cell, params, _value(design, part.electrode))
+        b.link(prev, name)
+        prev = name
+        if part.monitor:
+            b.link(name, b.device(f"pd_{name}", part.monitor))
     b.link(prev, "facet")
     return b.data(chip_id, "client")
 

@@ -354,7 +354,10 @@ def process_tests(design: Design, used: list[str]) -> list[tuple[str, str, gf.Co
                                {"gaps": list(t.tlm_gaps_um)}, rotate=True)))
     if t.ctlm_gaps_um:
         out.append(("T_TLM_N", "circular TLM of the n-contact on the substrate",
-                    _block_die(design, "T_TLM_N", [("pad_ctlm_n", get("ctlm", contact="n", gaps=t.ctlm_gaps_um))],
+                    # every contact of the CTLM is an n contact on the substrate: its probe pads are
+                    # ground (return) pads, named pad*gnd* as the connectivity check expects of n terminals
+                    _block_die(design, "T_TLM_N",
+                               [("pad_gnd_ctlm_n", get("ctlm", contact="n", gaps=t.ctlm_gaps_um))],
                                {"gaps": list(t.ctlm_gaps_um)})))
     if t.process_marks:
         tech = get_tech(PDK)

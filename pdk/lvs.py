@@ -16,7 +16,9 @@ Extraction reads the GDS alone and the PDK's ``connectivity`` data (tech.yaml):
   device's frame: e.g. a modulator's p-contact electrode length).
 - **electrical nets**: KLayout ``LayoutToNetlist`` (flat) over the conductor and
   via layers. A device is on a net when its own metal touches the net; the
-  pads of a net are the pad-layer islands of the pad cells it touches.
+  pads of a net are the pad-layer islands of the pad cells it touches; a net
+  holding metal of ``connectivity.ground_layer`` (InP: the n contact) is a
+  ground (return) net, as the schematic's ``ground: true`` nets must be.
 - **optical links**: the waveguide-layer shapes that belong to no device or pad
   (routing) are merged; a routing region joining two device ports is a link,
   one reaching the die edge (FLOORPLAN outline, else the layout's bounding box)
@@ -135,6 +137,7 @@ class Net:
     pads: int
     metal: dict[str, kdb.Region]
     foreign: kdb.Region            # metal drawn outside every cell instance (e.g. a stray bridge)
+    ground: bool = False           # holds return-contact metal (``connectivity.ground_layer``: the n contact)
 
 
 @dataclass
@@ -262,11 +265,14 @@ def extract(layout: Any, pdk: str) -> Extracted:
 
 
 def _nets(ly, top, conn, tech, devices, pad_islands, top_metal, dbu) -> list[Net]:
-    """Electrical nets by KLayout LayoutToNetlist over conductors and vias (flat)."""
-    l2n = kdb.LayoutToNetlist(kdb.RecursiveShapeIterator(ly, top, []))
+    """Electrical nets by KLayout LayoutToNetlist over conductors and vias (flat: a hierarchical
+    extraction keeps a net that stays inside one device cell, e.g. a terminal whose route is gone,
+    in that cell's circuit, where the top circuit does not see it)."""
+    l2n = kdb.LayoutToNetlist(top.name, ly.dbu)
     lay = {}
-    for n in set(conn["conductors"]) | {v["layer"] for v in conn.get("vias") or []}:
-        lay[n] = l2n.make_layer(_li(ly, tech.layer(n)), n)
+    for n in sorted(set(conn["conductors"]) | {v["layer"] for v in conn.get("vias") or []}):
+        lay[n] = kdb.Region(top.begin_shapes_rec(_li(ly, tech.layer(n))))
+        l2n.register(lay[n], n)
         l2n.connect(lay[n])
     for v in conn.get("vias") or []:
         for other in v["joins"]:
@@ -292,8 +298,9 @@ def _nets(ly, top, conn, tech, devices, pad_islands, top_metal, dbu) -> list[Net
         for n, m in metal.items():
             if not top_metal[n].is_empty():
                 foreign += top_metal[n] & m
+        gnd = conn.get("ground_layer")
         if on or pads:
-            out.append(Net(on, pads, metal, foreign))
+            out.append(Net(on, pads, metal, foreign, bool(gnd) and not metal[gnd].is_empty()))
     return out
 
 
@@ -541,20 +548,20 @@ def _optical_open(pair, ex: Extracted, used: set[int], die_c) -> Mismatch:
 
 
 def _compare_nets(sch: dict, ex: Extracted, skind: dict, missing_kinds: set[str]) -> list[Mismatch]:
-    out = []
     s_sig = Counter()
     for n in sch["nets"]:
         devs = sorted({str(t).split(".")[0] for t in n["terminals"]})
-        s_sig[(tuple(sorted(skind[d] for d in devs)), int(n["pads"]))] += 1
+        s_sig[(tuple(sorted(skind[d] for d in devs)), int(n["pads"]), bool(n.get("ground")))] += 1
     by_kinds: dict[tuple, list[int]] = {}
-    for (kinds, pads), c in s_sig.items():
+    for (kinds, pads, _), c in s_sig.items():
         by_kinds.setdefault(kinds, []).extend([pads] * c)
     left = Counter(s_sig)
+    out, done = _return_sides(sch, ex, skind, left)
     odd = []
     for net in ex.nets:
-        if not net.devices:
+        if not net.devices or id(net) in done:
             continue
-        sig = (tuple(sorted(ex.devices[i].kind for i in net.devices)), net.pads)
+        sig = (tuple(sorted(ex.devices[i].kind for i in net.devices)), net.pads, net.ground)
         if left[sig] > 0:
             left[sig] -= 1
         else:
@@ -562,7 +569,7 @@ def _compare_nets(sch: dict, ex: Extracted, skind: dict, missing_kinds: set[str]
     orphans = [n for n in ex.nets if not n.devices]
     used: set[int] = set()
     dbu = ex.dbu
-    for net, (kinds, pads) in odd:
+    for net, (kinds, pads, gnd) in odd:
         if set(kinds) & missing_kinds:
             continue
         where = ", ".join(f"{ex.devices[i].kind} at {ex.devices[i].center}" for i in net.devices)
@@ -587,6 +594,37 @@ def _compare_nets(sch: dict, ex: Extracted, skind: dict, missing_kinds: set[str]
         out.append(Mismatch("open", f"net of {where} reaches {pads} pad(s), the schematic {expect}: the metal is "
                             f"cut", loc))
     return out
+
+
+def _return_sides(sch: dict, ex: Extracted, skind: dict, left: Counter) -> tuple[list[Mismatch], set[int]]:
+    """Per device: as many return (ground) nets as the schematic gives its kind? A device with the right
+    number of nets but fewer returns has a return cut from its n contact (open); more, a signal net on
+    the n contact (short). Those nets and the schematic's nets of one such device are taken out of
+    ``left``; returns (mismatches, ids of the layout nets explained)."""
+    want: dict[str, set] = {}
+    sigs: dict[str, Counter] = {}
+    for name in sch["devices"]:
+        mine = [n for n in sch["nets"] if {str(t).split(".")[0] for t in n["terminals"]} == {name}]
+        want.setdefault(skind[name], set()).add((len(mine), sum(bool(n.get("ground")) for n in mine)))
+        sigs[skind[name]] = Counter(((skind[name],), int(n["pads"]), bool(n.get("ground"))) for n in mine)
+    out, done = [], set()
+    for i, d in enumerate(ex.devices):
+        mine = [n for n in ex.nets if n.devices == [i]]
+        if len(want.get(d.kind, ())) != 1:
+            continue
+        (count, ground), = want[d.kind]
+        got = sum(n.ground for n in mine)
+        if len(mine) != count or got == ground:
+            continue
+        if got < ground:
+            out.append(Mismatch("open", f"a return net of {d.kind} at {d.center} does not reach its n contact "
+                                f"({got} of {ground} return nets hold n-contact metal)", d.center))
+        else:
+            out.append(Mismatch("short", f"a signal net of {d.kind} at {d.center} holds n-contact metal "
+                                f"({got} return nets, the schematic {ground})", d.center))
+        done.update(id(n) for n in mine)
+        left.subtract(sigs[d.kind])
+    return out, done
 
 
 def _all_metal(net: Net) -> kdb.Region:
@@ -626,7 +664,7 @@ def _short_location(net: Net, dbu: float) -> tuple[float, float]:
 
 def _graphs(sch: dict, ex: Extracted):
     """Device/net/link multigraphs of the schematic and of the layout, nodes labelled by device kind,
-    ``facet`` or ``net/<pads>`` (parameters are compared on the matched devices, not in the labels)."""
+    ``facet`` or ``net/<pads>[/ground]`` (parameters are compared on the matched devices, not in the labels)."""
     import networkx as nx
 
     def graph(devs, links, nets):
@@ -639,16 +677,17 @@ def _graphs(sch: dict, ex: Extracted):
                 if e[0] == "f":
                     g.add_node(e, label=FACET)
             g.add_edge(*ends)
-        for k, (members, pads) in enumerate(nets):
-            g.add_node(("n", k), label=f"net/{pads}")
+        for k, (members, pads, ground) in enumerate(nets):
+            g.add_node(("n", k), label=f"net/{pads}" + ("/ground" if ground else ""))
             for m in members:
                 g.add_edge(("n", k), ("d", m))
         return g
 
     gs = graph([(n, d["kind"]) for n, d in sch["devices"].items()], [tuple(link) for link in sch["optical_links"]],
-               [(sorted({str(t).split(".")[0] for t in n["terminals"]}), int(n["pads"])) for n in sch["nets"]])
+               [(sorted({str(t).split(".")[0] for t in n["terminals"]}), int(n["pads"]), bool(n.get("ground")))
+                for n in sch["nets"]])
     gl = graph([(i, d.kind) for i, d in enumerate(ex.devices)], ex.links,
-               [(n.devices, n.pads) for n in ex.nets if n.devices])
+               [(n.devices, n.pads, n.ground) for n in ex.nets if n.devices])
     return gs, gl
 
 

@@ -152,7 +152,10 @@ def test_shortened_modulator_is_a_parameter_mismatch_at_it(chips, tmp_path):
     r = run_lvs(_mutate(gds, tmp_path / "m.gds", fn), "inp", sch)
     assert _kinds(r) == ["parameter"], r.summary()
     m = r.mismatches[0]
-    assert "length_um = 500.0" in m.detail and "600.0" in m.detail and m.detail.startswith("pm_ref ")  # row B runs east to west: the westmost PM is pm_ref
+    want = load_design().client.pm_length_um
+    # row B runs east to west: the westmost PM is the last one of the transmitter, pm_ref
+    assert f"length_um = {want - 100.0}" in m.detail and f"{want}" in m.detail and m.detail.startswith("pm_ref "), m
+    assert [t.name for t in load_design().client.transmitter if t.kind == "pm"][-1] == "pm_ref"
     assert _near(m.location, where["xy"], 50.0), (m, where)
 
 
@@ -186,8 +189,31 @@ def test_schematic_follows_the_design():
                                                                         "im_electrode": "dc"})})
     s2 = client_schematic(longer, "C01A")
     ims = [v for v in s2["devices"].values() if v["kind"] == "mzm"]
-    assert ims and all(v["params"]["length_um"] == 700.0 and v["terminals"] == ["arm_1", "arm_2"] for v in ims)
+    assert ims and all(v["params"]["length_um"] == 700.0 and v["terminals"] == ["arm_1", "arm_2", "n"] for v in ims)
     assert schematic(d, "test", "T_X") is None
+
+
+def test_schematic_is_the_designs_transmitter():
+    """Order, names and kinds of the optical path are the design's ``client.transmitter``; every IM and the
+    AMZI have a monitor photodiode; every n terminal and GSG ground is a ground net."""
+    d = load_design()
+    s = client_schematic(d, "C01A")
+    names = [t.name for t in d.client.transmitter]
+    cells = {"im": "mzm", "pm": "phase_modulator", "amzi": "amzi", "voa": "voa"}
+    path = [b for a, b in s["optical_links"] if not b.startswith("pd_")]
+    assert path == ["ssc_in", "laser", *names, "ssc_out", "facet"]
+    assert all(s["devices"][t.name]["kind"] == cells[t.kind] for t in d.client.transmitter)
+    assert sorted(n for n in s["devices"] if n.startswith("pd_")) == \
+        sorted(f"pd_{t.name}" for t in d.client.transmitter if t.kind in ("im", "amzi"))
+    assert [t.kind for t in d.client.transmitter].count("amzi") == 1 and s["devices"]["amzi"]["terminals"] == ["phase", "n"]
+    ground = {n["name"] for n in s["nets"] if n.get("ground")}
+    assert {"laser.n", "voa.n", "amzi.n", "pd_im1.n", "im1.ground_1", "im1.ground_2", "pm_q.ground_2"} <= ground
+    assert not any(n["name"].endswith((".signal", ".p", ".gain")) for n in s["nets"] if n.get("ground"))
+    # a design without the AMZI and with one IM fewer: the schematic follows
+    fewer = tuple(t for t in d.client.transmitter if t.kind != "amzi" and t.name != "im3")
+    s2 = client_schematic(d.model_copy(update={"client": d.client.model_copy(update={"transmitter": fewer})}), "C")
+    assert "amzi" not in s2["devices"] and "pd_amzi" not in s2["devices"] and "im3" not in s2["devices"]
+    assert len(s2["devices"]) == len(s["devices"]) - 4
 
 
 def test_lvs_against_a_changed_design_reports_parameters(chips, tmp_path):
@@ -195,7 +221,7 @@ def test_lvs_against_a_changed_design_reports_parameters(chips, tmp_path):
     d = load_design()
     longer = d.model_copy(update={"client": d.client.model_copy(update={"pm_length_um": 650.0})})
     r = run_lvs(gds, "inp", client_schematic(longer, "C01A"))
-    assert _kinds(r) == ["parameter", "parameter"], r.summary()
+    assert _kinds(r) == ["parameter"] * sum(t.kind == "pm" for t in d.client.transmitter), r.summary()
 
 
 def _cli(*args):
@@ -208,7 +234,9 @@ def test_cli_contract(chips, tmp_path):
     assert p.returncode == 0, p.stderr
     j = json.loads(p.stdout)
     assert set(j) == {"match", "devices", "nets", "mismatches"} and j["match"]
-    assert j["devices"]["layout"] == j["devices"]["schematic"] == 12 and j["nets"]["layout"] == j["nets"]["schematic"]
+    tx = load_design().client.transmitter  # 2 SSCs, the laser, the transmitter, a monitor PD per IM and AMZI
+    n_dev = 3 + len(tx) + sum(t.kind in ("im", "amzi") for t in tx)
+    assert j["devices"]["layout"] == j["devices"]["schematic"] == n_dev and j["nets"]["layout"] == j["nets"]["schematic"]
     bad = _mutate(gds, tmp_path / "m.gds",
                   lambda ly, top: sorted(_insts(top, "inp_voa"), key=lambda i: i.bbox().left)[0].delete())
     p = _cli(bad, "--pdk", "inp", "--schematic", sch, "--json")
@@ -243,3 +271,31 @@ def test_terminal_without_route_or_pad_is_a_floating_port(chips, tmp_path):
     r = run_lvs(_mutate(gds, tmp_path / "m.gds", fn), "inp", sch)
     assert _kinds(r) == ["floating_port"], r.summary()
     assert _near(r.mismatches[0].location, where["xy"], 60.0), (r.mismatches[0], where)
+
+
+def test_return_without_its_n_contact_is_an_open_and_a_flipped_net_is_named(chips, tmp_path):
+    """A photodiode whose n-contact metal is gone: its return net still reaches its ground pad, but no n
+    contact: an open, located at that photodiode (not at another of the same kind). The schematic's ``ground`` flags are checked too: the same layout
+    against a schematic calling the laser's n terminal a signal net is a short (a signal on a return)."""
+    gds, sch = _client(chips)
+    where = {}
+
+    def fn(ly, top):
+        inst = sorted(_insts(top, "inp_photodiode"), key=lambda i: i.bbox().left)[0]
+        cell = _clone(ly, inst, "_non")
+        cell.shapes(ly.layer(107, 0)).clear()  # NMETAL: the n contact
+        where["box"] = inst.bbox()
+
+    r = run_lvs(_mutate(gds, tmp_path / "m.gds", fn), "inp", sch)
+    assert _kinds(r) == ["open"], r.summary()
+    assert "n contact" in r.mismatches[0].detail and "photodiode" in r.mismatches[0].detail
+    b = where["box"]
+    x, y = r.mismatches[0].location
+    assert b.left / 1000 <= x <= b.right / 1000 and b.bottom / 1000 <= y <= b.top / 1000, (r.mismatches[0], b)
+    s = load_design()
+    flipped = client_schematic(s, "C01A")
+    for n in flipped["nets"]:
+        if n["name"] == "laser.n":
+            n.pop("ground")
+    r = run_lvs(gds, "inp", flipped)
+    assert _kinds(r) == ["short"] and "dbr_laser" in r.mismatches[0].detail, r.summary()

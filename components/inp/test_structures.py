@@ -309,8 +309,9 @@ def tlm(contact: Literal["p"] = "p", pad_size: float = 100.0,
     is its own probe pad (contact metal, PAD, BCB via). Contact metal by role
     (:func:`contact_metal`).
     """
-    # A linear TLM needs its current confined to the contact width: only the p-side mesa does that
-    # (and an n-contact on a SHALLOW mesa breaks NM.SEP.SH.1); the n-side is measured by ctlm.
+    if contact == "n":  # the n contact may not sit on the SHALLOW mesa (rule NM.SEP.SH.1)
+        raise DesignRuleError("contact='n' is not allowed in a linear TLM: the n-InP substrate cannot be "
+                              "mesa-isolated and NM.SEP.SH.1 keeps n-contact metal 5 um off SHALLOW; use ctlm")
     v.choice("contact", contact, ("p",))
     metal = contact_metal(contact)
     lo = max(cm.rule_value("PAD.W.1"), cm.rule_value("PLO.W.1") + 2 * cm.rule_value("PLO.EN.1"), 50.0)
