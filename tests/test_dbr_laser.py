@@ -223,16 +223,20 @@ def test_client_that_cannot_lock_is_a_build_error(tmp_path):
 
 def test_report_section_shows_the_per_client_laser_table(tmp_path):
     """The InP stage's report hook renders one row per client with the issue's columns, and the
-    tape-out report places it under the stage (weiming.tapeout.main._hook)."""
+    tape-out report places it under the stage (weiming.tapeout.main._sections)."""
     from weiming.tapeout import inp_models
-    from weiming.tapeout.main import _hook
-    from weiming.tapeout.runner import Context
+    from weiming.tapeout.main import _sections
+    from weiming.tapeout.runner import Context, StageResult
+    from weiming.tapeout.stages import STAGES
 
     row = {"id": "C01A", "channel": 1, "comb_line_nm": 1550.98, "period_nm": 238.93, "bragg_nm": 1550.981,
            "bragg_detuning_ghz": -0.4, "kappa_per_cm": 228.0, "injection_db": -6.1, "lock_range_ghz": 1.2,
            "mode_detuning_ghz": 4.3, "locks": True}
     ctx = Context(out=tmp_path)
-    html = _hook(ctx, {"inp_models": {"lasers": [row, {**row, "id": "C01B", "locks": False}]}}, "inp_models")
+    figures = {"lasers": [row, {**row, "id": "C01B", "locks": False}]}
+    secs = _sections(ctx, STAGES, [StageResult("inp_models", "InP", True, 0.0, figures)])
+    assert len(secs) == 1
+    html = secs[0][1]
     assert html == inp_models.report(ctx, {"lasers": [row, {**row, "id": "C01B", "locks": False}]})
     for text in ("Client lasers", "comb line (nm)", "grating period (nm)", "lambda_B (nm)", "detuning (GHz)",
                  "kappa (1/cm)", "injected (dB)", "locking range (GHz)", "locks", "1550.9800", "238.9300",

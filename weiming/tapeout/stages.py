@@ -110,14 +110,12 @@ def stage_build(ctx: Context) -> dict[str, Any]:
 def chip_thumbnails(ctx: Context, manifest: dict[str, Any]) -> list[Path]:
     """A small render of every chip and test die (``thumbs/<id>.png``), redrawn only when its GDS changed."""
     import json
-
-    import gdsfactory as gf
-
     import shutil
+
+    import klayout.db as kdb
 
     from weiming.components.render import render_png
     from weiming.fileio import atomic_write_bytes
-    from weiming.pdk import activate
     from weiming.sims.cache import cache_dir
 
     cdir = cache_dir()
@@ -144,9 +142,12 @@ def chip_thumbnails(ctx: Context, manifest: dict[str, Any]) -> list[Path]:
         if kept is not None and kept.is_file():  # the disk cache: same GDS, same picture
             shutil.copyfile(kept, png)
         else:
-            activate(chip["pdk"])
-            render_png(gf.import_gds(ctx.dest / rel), png, chip["pdk"], title=f"{chip['id']} ({chip['kind']})",
-                       dpi=60)
+            # A private layout: gf.import_gds would put the chip's cells into gdsfactory's shared layout,
+            # where a later stage's cell of the same name (mmi2x2, client_C01A, ...) would find the
+            # imported copy without its settings, or collide with it.
+            ly = kdb.Layout()
+            ly.read(str(ctx.dest / rel))
+            render_png(ly.top_cell(), png, chip["pdk"], title=f"{chip['id']} ({chip['kind']})", dpi=60)
             if kept is not None:
                 kept.parent.mkdir(parents=True, exist_ok=True)
                 atomic_write_bytes(kept, png.read_bytes())
