@@ -198,7 +198,7 @@ def _cases() -> list[tuple[str, list[str]]]:
     return c
 
 
-# ---- commands added by other branches (lvs, network): same rules, one-line rows
+# ---- commands added by other branches (lvs, network, comb): same rules, one-line rows
 _LVS = ["lvs", str(REF_GDS), "--pdk", "sin100", "--schematic"]
 _NET = ["network", "--quick"]
 _LATER: list[tuple[str, list[str]]] = []
@@ -218,6 +218,20 @@ _LATER += [
 ]
 _LATER += number_rows("network-distance", [*_NET, "--distance-km", "{V}"])
 _LATER += out_file_rows("network-png", [*_NET, "--png", "{OUT}"], ".png")
+# weiming comb (the design's comb) and comb lle (the normalised LLE)
+_LLE = ["comb", "lle", "--zeta", "2", "--dispersion", "normal", "--modes", "64"]
+_LATER += [
+    ("comb-config-bool", ["comb", "--config", "{design:channels-bool}"]),
+    ("comb-config-missing", ["comb", "--config", "{missing}"]),
+    ("comb-lle-dispersion-bad", ["comb", "lle", "--f2", "3", "--zeta", "2", "--dispersion", "weird", "--modes", "64"]),
+    ("comb-lle-seed-bad", [*_LLE, "--f2", "3", "--seed-state", "soliton9"]),
+    ("comb-lle-dint-shift-bad", [*_LLE, "--f2", "3", "--dint-shift", "x:y"]),
+]
+_LATER += number_rows("comb-pump", ["comb", "--pump-mw", "{V}"])
+_LATER += number_rows("comb-modes", ["comb", "--modes", "{V}"], INTEGERS)
+_LATER += number_rows("comb-lle-f2", [*_LLE, "--f2", "{V}"])
+_LATER += number_rows("comb-lle-tau", [*_LLE, "--f2", "3", "--tau", "{V}"])
+_LATER += out_file_rows("comb-png", ["comb", "--png", "{OUT}"], ".png")
 
 
 CASES = _cases() + _LATER
