@@ -95,7 +95,8 @@ INVALID: dict[str, st.SearchStrategy[dict]] = {
     "mzm": st.one_of(_kw(arm_spacing=um(1, 17.999), electrode=st.just("dc")),
                      _kw(arm_spacing=um(60, 200), electrode=st.just("gsg"))),
     "voa": _kw(length=um(0.001, 9.999)),
-    "amzi": st.one_of(_kw(delay_ps=st.floats(-10.0, 0.09)), _kw(ng=st.floats(1.0, 2.9)),
+    # no subnormals: importing meep in the same test process sets flush-to-zero
+    "amzi": st.one_of(_kw(delay_ps=st.floats(-10.0, 0.09, allow_subnormal=False)), _kw(ng=st.floats(1.0, 2.9)),
                       _kw(delay_ps=st.floats(0.1, 3.0))),
     "mmi1x2": _kw(access_width=um(0.001, 0.999)),
     "mmi2x2": _kw(width=um(3.0, 6.5)),
