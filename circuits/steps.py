@@ -73,13 +73,13 @@ def canonical_layout(cell: gf.Component):
     return dst, made[cell.name]
 
 
-#: Vertices per GDSII polygon: 4000 x 8 bytes keeps an XY record below 0x8000 bytes.
-GDS_MAX_VERTICES = 4000
 
 
 def write_gds(cell: gf.Component, path: Path) -> None:
     """Deterministic GDS: canonical cell order, no timestamps, no context info or metadata."""
     import klayout.db as kdb
+
+    from weiming.components.inp._common import MAX_POLYGON_POINTS  # the one vertex limit of the package
 
     path.parent.mkdir(parents=True, exist_ok=True)
     ly, top = canonical_layout(cell)
@@ -92,7 +92,7 @@ def write_gds(cell: gf.Component, path: Path) -> None:
     opts.gds2_libname = "WEIMING"
     # at most 4000 vertices per polygon (split on write): an XY record stays under 32 KiB, which readers
     # that take the GDSII record length as signed need (KLayout warns; the AMZI's delay arm has more)
-    opts.gds2_max_vertex_count = GDS_MAX_VERTICES
+    opts.gds2_max_vertex_count = MAX_POLYGON_POINTS
     opts.select_cell(top.cell_index())
     ly.write(str(path), opts)
 
