@@ -12,7 +12,7 @@ Method
    (:func:`supermodes_xs`, cached on disk), tabulated from the design gap
    outwards and interpolated in ``log(split)`` (:func:`split_table_xs`).
    Checked against femwell supermodes of the same cross-section
-   (:func:`weiming.sims.femwell_check.femwell_kappa2`; tests/test_coupler.py).
+   (:func:`weiming.sims.modes.femwell_check.femwell_kappa2`; tests/test_coupler.py).
    ``method="slab"`` / :func:`kappa2_2d`: the 2D effective-index world
    (:func:`weiming.sims.fdtd_eim.reduce_2d`, vertical TE slab, then a lateral
    TM-slab solve of the two-core profile) -- the world the 2D FDTD simulates,
@@ -252,7 +252,7 @@ def decay_constant_per_um(pdk: str, xs: str, wavelength_um: float, width_um: flo
     the index of the material above the core. The field decays as ``exp(-gamma d)``
     away from the core; 1/gamma is the decay length that sets cladding and PML margins.
     """
-    from weiming.sims.modes import solve_modes, xs_geometry
+    from weiming.sims.modes.mpb import solve_modes, xs_geometry
 
     geom = xs_geometry(pdk, xs, width=width_um)
     n_cl = geom.n_at(wavelength_um)[geom.material_at(0.0, geom.core_z[1] + 0.5)]
@@ -265,14 +265,14 @@ def supermodes_xs(pdk: str, xs: str, gap_um: float, wavelength_um: float, width_
     """Even and odd supermode indices of two parallel guides of cross-section ``xs`` (MPB, cached on disk).
 
     Full-vector: the real 2D cross-section (both cores in the PDK layer stack,
-    :func:`weiming.sims.modes.pair_geometry`) solved by MPB once per mirror
+    :func:`weiming.sims.modes.mpb.pair_geometry`) solved by MPB once per mirror
     parity about the symmetry plane between the guides, on the PDK's default
-    grid (:data:`weiming.sims.modes.DEFAULT_NUMERICS`; the sin100 split at a
+    grid (:data:`weiming.sims.modes.mpb.DEFAULT_NUMERICS`; the sin100 split at a
     2.5-um gap changes by +1.9 % from 20 to 30 px/um and by +0.3 % from 30 to
     40 px/um). Returns ``{"n_even", "n_odd", "split"}`` (``split = n_even - n_odd > 0``).
     """
     from weiming.sims.cache import cached
-    from weiming.sims.modes import ALGO_VERSION, MpbWaveguide, default_numerics, pair_geometry, xs_geometry
+    from weiming.sims.modes.mpb import ALGO_VERSION, MpbWaveguide, default_numerics, pair_geometry, xs_geometry
 
     single = xs_geometry(pdk, xs, width=width_um)
     geom = pair_geometry(single, gap_um)
@@ -354,7 +354,7 @@ def coupler_model(pdk: str, gap_um: float, radius_um: float, width_um: float | N
             red.n_core, red.n_clad, w, gap_um, radius_um, coupler=coupler, wrap_angle_deg=wrap_angle_deg,
             wavelength_um=wavelength_um).to_json())
         return CouplerResult(**val)
-    from weiming.sims.modes import ModeSolverInputError, solve_modes, xs_geometry
+    from weiming.sims.modes.mpb import ModeSolverInputError, solve_modes, xs_geometry
 
     try:
         g_tab, dn_tab = split_table_xs(pdk, xs, float(gap_um), float(wavelength_um), w)

@@ -205,7 +205,7 @@ def tooth_geometry(pdk: str = "inp", width: float | None = None, depth_um: float
     from dataclasses import replace
 
     from weiming.pdk import get_tech
-    from weiming.sims.modes import Rect, xs_geometry
+    from weiming.sims.modes.mpb import Rect, xs_geometry
 
     t = get_tech(pdk)
     d = float(t.extra["etches"]["grating"]["depth"] if depth_um is None else depth_um)
@@ -226,7 +226,7 @@ def section_modes(wavelength_um: float, *, pdk: str = "inp", width: float | None
     from dataclasses import asdict
 
     from weiming.sims.cache import cached
-    from weiming.sims.modes import NG_STEP_UM, MpbWaveguide, default_numerics, xs_geometry
+    from weiming.sims.modes.mpb import NG_STEP_UM, MpbWaveguide, default_numerics, xs_geometry
 
     from weiming.pdk import get_tech
 

@@ -13,7 +13,7 @@ The lateral problem is the 1D slab of the effective-index reduction
 stack, cladding = the etched region's index). The quasi-TE mode of a ridge has
 its electric field along the lateral axis, so the lateral 1D problem is the
 TM one (field H, operator d/dx (1/eps) d/dx, modes orthogonal with weight
-1/eps), solved by the finite differences of :mod:`weiming.sims.slab`.
+1/eps), solved by the finite differences of :mod:`weiming.sims.modes.slab`.
 
 This is a fast model (milliseconds per point) used for width/length
 sensitivities in the tape-out and the yield surrogates; 2D/3D FDTD
@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from weiming.sims.slab import fd_modes
+from weiming.sims.modes.slab import fd_modes
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def lateral_modes(n_core: float, n_clad: float, width_um: float, wavelength_um: 
 
     Fields are normalised so that ``sum(f_m f_n inv_eps) dx = delta_mn`` (for TE
     the weight is 1). The slab module's finite-difference solver
-    (:func:`weiming.sims.slab.fd_modes`, cell-averaged walls) on a grid of
+    (:func:`weiming.sims.modes.slab.fd_modes`, cell-averaged walls) on a grid of
     ``span_um`` centred on the guide: guides of the same span share the grid.
     """
     span = span_um or width_um + 6 * wavelength_um

@@ -144,7 +144,7 @@ def test_default_indices_match_mode_solver():
     the AMZI delay, below the solver's own ng accuracy of ~0.1-1 % against
     femwell): guards against silent drift between the solver and the layout."""
     from weiming.components.inp._common import NEFF_SHALLOW, NG_DEEP, NG_SHALLOW
-    from weiming.sims.modes import solve_modes
+    from weiming.sims.modes.mpb import solve_modes
 
     assert solve_modes("inp", "deep", 1.54978)[0].ng == pytest.approx(NG_DEEP, rel=1e-3)
     shallow = solve_modes("inp", "shallow", 1.54978, width=2.0)

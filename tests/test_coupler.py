@@ -139,7 +139,7 @@ def test_full_vector_kappa2_agrees_with_femwell_supermodes(pdk, gap, radius, kin
     tolerance; measured 1-2 % (femwell's coarse test mesh: +1.4 % in the split).
     """
     _femwell_or_skip()
-    from weiming.sims.femwell_check import femwell_kappa2
+    from weiming.sims.modes.femwell_check import femwell_kappa2
 
     model = coupler.coupler_model(pdk, gap, radius, coupler=kind, wrap_angle_deg=wrap)
     ref = femwell_kappa2(pdk, "resonator", gap, radius, coupler=kind, wrap_angle_deg=wrap)

@@ -19,7 +19,7 @@ from weiming.pdk.tech import Technology
 
 # --- physical defaults ------------------------------------------------------
 #: Effective index (TE0) at 1549.78 nm of the 2 um shallow Q(1.25) ridge that
-#: carries the DBR gratings. Source: weiming.sims.modes (MPB on the PDK layer
+#: carries the DBR gratings. Source: weiming.sims.modes.mpb (MPB on the PDK layer
 #: stack and shallow etch depth, materials InP (Pettit & Turner 1965) and
 #: Q(1.25) from weiming.pdk.quaternary, default numerics: 30 px/um), solved
 #: 2026-11-26: 3.25441 (after the solver's pixel-alignment fix; the first
@@ -71,7 +71,7 @@ def dbr_at(wavelength_nm: float, duty: float = 0.5):
 #: of the MMI self-imaging length.
 N_SLAB = 3.266
 #: Group index of the 1.5 um deep ridge at 1549.78 nm, material dispersion
-#: included. Source: weiming.sims.modes (MPB, as above),
+#: included. Source: weiming.sims.modes.mpb (MPB, as above),
 #: ``solve_modes("inp", "deep", 1.54978)[0].ng`` = 3.7056 (generic InP deep
 #: ridges are commonly quoted at ng ~ 3.6-3.7).
 NG_DEEP = 3.7056

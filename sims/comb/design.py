@@ -1,7 +1,7 @@
 """Dimensional front end: the design's server ring -> the normalised LLE and back.
 
 Everything comes from the design and the PDK at run time:
-- FSR (D1), D2 and Dint(mu): :func:`weiming.sims.dispersion.ring_dispersion`
+- FSR (D1), D2 and Dint(mu): :func:`weiming.sims.modes.dispersion.ring_dispersion`
   (MPB bent-mode solver, resonance condition) for the design's FSR and width;
   Dint beyond the computed modes from the same fitted neff(lambda) (polynomial
   extrapolation outside the +-20 nm fit window, where the comb has no power);
@@ -156,8 +156,8 @@ def ring_model(design, modes: int = 64) -> RingModel:
     """
     from weiming.pdk import get_tech
     from weiming.sims import coupler, ring
-    from weiming.sims.dispersion import resonances, ring_dispersion
-    from weiming.sims.modes import N2_M2_PER_W, solve_modes
+    from weiming.sims.modes.dispersion import resonances, ring_dispersion
+    from weiming.sims.modes.mpb import N2_M2_PER_W, solve_modes
 
     pdk = design.server.pdk
     rc = design.server.ring
@@ -182,7 +182,7 @@ def ring_model(design, modes: int = 64) -> RingModel:
     qc = ring.coupling_q(k2, rd.ng, circ, lam)
     w0 = 2 * math.pi * f0
     g0 = kerr_g0(w0, gamma, rd.ng, circ * 1e-6)
-    srcs = (("dint", "weiming.sims.dispersion.ring_dispersion (MPB bent mode)"),
+    srcs = (("dint", "weiming.sims.modes.dispersion.ring_dispersion (MPB bent mode)"),
             ("kappa0", f"PDK {pdk} loss_db_per_m = {loss} via weiming.sims.ring.intrinsic_q"),
             ("kappa_ex", f"weiming.sims.coupler.kappa2 at gap {rc.gap_um} um ({rc.coupler})"),
             ("g0", "hbar w0 gamma vg^2 / L; gamma from the mode solver A_eff and n2 = "

@@ -211,7 +211,7 @@ def drawn_ring_radius_um(ctx: Context) -> tuple[float, str]:
 
 def stage_comb_dispersion(ctx: Context) -> dict[str, Any]:
     """MPB resonances of the ring at the radius the build draws: FSR against the design, Dint, regime."""
-    from weiming.sims.dispersion import ring_dispersion
+    from weiming.sims.modes.dispersion import ring_dispersion
 
     d = _design(ctx)
     pdk, fsr = d.server.pdk, d.network.fsr_ghz * 1e9
