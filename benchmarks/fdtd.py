@@ -27,8 +27,8 @@ import argparse
 import time
 
 from weiming.sims.coupler import kappa2_2d
-from weiming.sims.fdtd_coupler import coupler_fdtd_2d
-from weiming.sims.fdtd_eim import reduce_2d
+from weiming.sims.fdtd.coupler import coupler_fdtd_2d
+from weiming.sims.fdtd.eim import reduce_2d
 
 
 def main() -> None:
@@ -86,7 +86,7 @@ def main() -> None:
 
 def mmi_sweep(args) -> None:
     from weiming.sims import mmi, mmi_mpa
-    from weiming.sims.fdtd_eim import reduce_2d
+    from weiming.sims.fdtd.eim import reduce_2d
 
     ress = sorted(float(r) for r in args.mmi_resolutions.split(","))
     wl = 1.55

@@ -14,7 +14,7 @@ Method
    Checked against femwell supermodes of the same cross-section
    (:func:`weiming.sims.modes.femwell_check.femwell_kappa2`; tests/test_coupler.py).
    ``method="slab"`` / :func:`kappa2_2d`: the 2D effective-index world
-   (:func:`weiming.sims.fdtd_eim.reduce_2d`, vertical TE slab, then a lateral
+   (:func:`weiming.sims.fdtd.eim.reduce_2d`, vertical TE slab, then a lateral
    TM-slab solve of the two-core profile) -- the world the 2D FDTD simulates,
    so it is the model that the 2D FDTD checks, but NOT the chip: at 1.55 um it
    overestimates the split of sin100 at a 2.5-um gap 1.6x (5.0e-4 vs 3.2e-4)
@@ -39,7 +39,7 @@ Method
 
 Assumptions: two-mode CMT is lossless, so the model's excess loss is zero; the
 excess loss (radiation, mode mismatch) is what the FDTD of
-:mod:`weiming.sims.fdtd_coupler` measures in ``1 - |t|^2 - kappa^2``. Bending
+:mod:`weiming.sims.fdtd.coupler` measures in ``1 - |t|^2 - kappa^2``. Bending
 changes of the modes are neglected (R >> w); ``beta`` of both guides is that of
 the straight guide (full-vector, or of the 2D reduction for ``method="slab"``).
 """
@@ -52,7 +52,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from weiming.sims.fdtd_eim import slab_neff
+from weiming.sims.fdtd.eim import slab_neff
 
 
 class CouplerError(ValueError):
@@ -327,7 +327,7 @@ def coupler_model(pdk: str, gap_um: float, radius_um: float, width_um: float | N
     ``method="full-vector"`` (default): supermode splits of the real 2D
     cross-section (:func:`supermodes_xs`) and the full-vector single-guide
     index for the phase mismatch. ``method="slab"``: the 2D effective-index
-    world (:func:`weiming.sims.fdtd_eim.reduce_2d` + lateral TM slab), i.e. the
+    world (:func:`weiming.sims.fdtd.eim.reduce_2d` + lateral TM slab), i.e. the
     world of the 2D FDTD; it is NOT the chip's coupling (errors in the module docstring).
     """
     from weiming.pdk import get_tech
@@ -344,7 +344,7 @@ def coupler_model(pdk: str, gap_um: float, radius_um: float, width_um: float | N
         raise CouplerError(f"gap={gap_um} um is below the minimum space {rule.value:.2f} um of layer {x.layer} "
                            f"(rule {rule.name}, PDK {pdk})")
     if method == "slab":
-        from weiming.sims.fdtd_eim import reduce_2d
+        from weiming.sims.fdtd.eim import reduce_2d
 
         red = reduce_2d(pdk, x.layer, wavelength_um)
         inputs = dict(n_core=red.n_core, n_clad=red.n_clad, width_um=w, gap_um=float(gap_um),

@@ -1,6 +1,6 @@
 """MMI splitters: splitting ratio, imbalance and excess loss vs width by FDTD of the PDK cell.
 
-Each point is an S-parameter run (:func:`weiming.sims.fdtd_sparams.sparams`,
+Each point is an S-parameter run (:func:`weiming.sims.fdtd.sparameters.sparams`,
 2D effective-index reduction by default, ``three_d=True`` for a 3D check on
 the Si3N4 PDKs) of the registered ``mmi1x2``/``mmi2x2`` cell with its
 ``width`` (InP) or ``width_mmi`` (Si3N4) changed and, by default, the length
@@ -105,7 +105,7 @@ def _core_index(pdk: str, wavelength_um: float, three_d: bool) -> float:
         from weiming.pdk.materials import get_material
 
         return float(get_material(get_tech(pdk).layer_stack["core"].material).n(wavelength_um))
-    from weiming.sims.fdtd_eim import reduce_2d
+    from weiming.sims.fdtd.eim import reduce_2d
 
     return reduce_2d(pdk, None, wavelength_um).n_core
 
@@ -121,7 +121,7 @@ def split(pdk: str, width_um: float, *, cell: str = "mmi2x2", length_um: float |
     drawn length L without the grid's beat-length error; the returned
     ``length_um`` is always the drawn L.
     """
-    from weiming.sims.fdtd_sparams import sparams
+    from weiming.sims.fdtd.sparameters import sparams
 
     kw = dict(settings or {})
     kw[_width_key(pdk)] = width_um

@@ -9,7 +9,7 @@ so the excess loss is the power that the guided modes of the MMI do not carry
 into the outputs (imaging error), not radiation at the junctions.
 
 The lateral problem is the 1D slab of the effective-index reduction
-(:func:`weiming.sims.fdtd_eim.reduce_2d`: core = slab TE index of the vertical
+(:func:`weiming.sims.fdtd.eim.reduce_2d`: core = slab TE index of the vertical
 stack, cladding = the etched region's index). The quasi-TE mode of a ridge has
 its electric field along the lateral axis, so the lateral 1D problem is the
 TM one (field H, operator d/dx (1/eps) d/dx, modes orthogonal with weight
@@ -112,7 +112,7 @@ def split_cell(pdk: str, cell: str = "mmi2x2", *, width_um: float | None = None,
     error detunes the self-imaging.
     """
     from weiming.pdk import activate
-    from weiming.sims.fdtd_eim import reduce_2d
+    from weiming.sims.fdtd.eim import reduce_2d
 
     c = activate(pdk).get_component(cell, **(settings or {}))
     w0, length = float(c.info["width"]), float(c.info["length"])

@@ -189,7 +189,7 @@ def _sparams_function() -> Callable:
     except SpecError:
         pass
     try:
-        return _import("weiming.sims.fdtd_sparams:sparams", "target.kind")
+        return _import("weiming.sims.fdtd.sparameters:sparams", "target.kind")
     except SpecError as e:
         raise SpecError("target.kind", f"simulation 'fdtd_sparams' is not available ({str(e).split(': ', 1)[1]})") \
             from None

@@ -33,7 +33,7 @@ def spectrum_cmd(
     from weiming.pdk import UnknownPdkError
     from weiming.sims._meep import MeepMissingError
     from weiming.sims.coupler import CouplerError
-    from weiming.sims.fdtd_core import silence_exit_banner, stdout_to_stderr
+    from weiming.sims.fdtd.core import silence_exit_banner, stdout_to_stderr
     from weiming.sims.ring import RingModelError, plot_spectrum, spectrum
 
     try:
