@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from weiming.sims import coupler
+from weiming.sims.devices import coupler
 from weiming.sims.fdtd.eim import slab_neff
 
 # 2D effective-index world of the sin800 strip (EIM core index at 1.55 um, oxide)

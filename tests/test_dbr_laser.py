@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from weiming.sims import grating as g
-from weiming.sims import injection as inj
+from weiming.sims.devices import grating as g
+from weiming.sims.devices import injection as inj
 
 C0 = 299_792_458.0
 

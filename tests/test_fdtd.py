@@ -63,7 +63,7 @@ def test_small_ring_fdtd_agrees_with_ring_model():
     """
     import math
 
-    from weiming.sims import ring
+    from weiming.sims.devices import ring
     from weiming.sims.fdtd.core import ring_bus_2d
     from weiming.sims.fdtd.coupler import coupler_fdtd_2d
     from weiming.sims.fdtd.eim import bent_slab_ng
@@ -136,7 +136,7 @@ def test_fdtd_margins_follow_the_mode_decay_length():
     """
     import math
 
-    from weiming.sims.coupler import decay_constant_per_um
+    from weiming.sims.devices.coupler import decay_constant_per_um
     from weiming.sims.fdtd.eim import PML_FIELD_FRACTION, guide_margin_um, reduce_2d
 
     for pdk in ("sin100", "sin800"):

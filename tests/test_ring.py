@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from weiming.sims import ring
+from weiming.sims.devices import ring
 
 WL0 = 1.54978
 

@@ -185,11 +185,11 @@ def femwell_kappa2(pdk: str, xs: str, gap_um: float, radius_um: float, *, couple
     lengths further out (its own single-guide mode sets the decay length); the
     split is exponential through and beyond them. The same coupled-mode
     integration along the curved gap as the production model
-    (:func:`weiming.sims.coupler.integrate_coupler`) turns it into kappa^2.
+    (:func:`weiming.sims.devices.coupler.integrate_coupler`) turns it into kappa^2.
     """
     import math
 
-    from weiming.sims.coupler import integrate_coupler
+    from weiming.sims.devices.coupler import integrate_coupler
 
     geom = xs_geometry(pdk, xs)
     n_cl = geom.n_at(wavelength_um)[geom.material_at(0.0, geom.core_z[1] + 0.5)]

@@ -237,7 +237,7 @@ def stage_comb_dispersion(ctx: Context) -> dict[str, Any]:
 # ------------------------------------------------------------------ comb ring
 def stage_comb_ring(ctx: Context) -> dict[str, Any]:
     from weiming.pdk import get_tech
-    from weiming.sims import coupler, ring
+    from weiming.sims.devices import coupler, ring
 
     disp = ctx.results.get("comb_dispersion") or {}
     if "ng" not in disp:

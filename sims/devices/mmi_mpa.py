@@ -17,7 +17,7 @@ TM one (field H, operator d/dx (1/eps) d/dx, modes orthogonal with weight
 
 This is a fast model (milliseconds per point) used for width/length
 sensitivities in the tape-out and the yield surrogates; 2D/3D FDTD
-(:mod:`weiming.sims.mmi`) is the full-wave check.
+(:mod:`weiming.sims.devices.mmi`) is the full-wave check.
 """
 
 from __future__ import annotations

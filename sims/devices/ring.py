@@ -250,7 +250,7 @@ def spectrum(pdk: str, radius_um: float, gap_um: float, *, loss_db_per_m: float 
     ``center_um`` coarsely plus +-20 linewidths around every resonance.
     """
     from weiming.pdk import get_tech
-    from weiming.sims import coupler as cpl
+    from weiming.sims.devices import coupler as cpl
 
     tech = get_tech(pdk)
     if xs is None:

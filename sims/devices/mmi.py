@@ -23,7 +23,7 @@ FDTD images a ~6 % longer MMI, which is 0.9 dB of spurious excess loss on the
 equal the continuum ones at the drawn length L; the junctions, access guides
 and everything else are simulated as drawn. The residual error is O(dx^4) in
 the beat phases plus the usual staircase/averaging error of the walls.
-Checked against the guided-mode propagation analysis (:mod:`weiming.sims.mmi_mpa`,
+Checked against the guided-mode propagation analysis (:mod:`weiming.sims.devices.mmi_mpa`,
 ``benchmarks/fdtd.py --mmi``, ``tests/test_inp_models.py``): InP 1x2 excess
 0.062/0.089 dB at 14/20 px/um compensated vs MPA 0.15-0.17 dB (uncompensated
 2.45/0.95/0.41/0.28 dB at 14/20/30/40 px/um, as predicted by the MPA of an
