@@ -183,7 +183,7 @@ class BuildRun:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from weiming.circuits.build import lvs_chips, write_schematics
+        from weiming.circuits.chip_lvs import lvs_chips, write_schematics
         from weiming.circuits.connectivity import CROSSING_RULE_TEXT, check_chip
         from weiming.circuits.netlist import netlist_yaml
         from weiming.circuits.network import clients, plan_json
