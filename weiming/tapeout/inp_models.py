@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from weiming.sims.cache import cached
+from weiming.tapeout import common
 from weiming.tapeout.keys import code_digest
 from weiming.tapeout.runner import Context
 
@@ -57,9 +58,7 @@ def _clients_laser(ctx: Context) -> list[dict]:
     from weiming.pdk import activate
     from weiming.sims.devices import grating
 
-    from weiming.tapeout.stages import _design
-
-    d = _design(ctx)
+    d = common.design(ctx)
     try:
         man = json.loads((ctx.dest / "manifest.json").read_text(encoding="utf-8"))
         built = {c["id"]: c for c in man["chips"] if c.get("kind") == "client"}
@@ -119,12 +118,10 @@ def _dbr(ctx: Context, rows: list[dict]) -> dict:
 
 
 def run(ctx: Context) -> dict:
-    from weiming.tapeout.stages import _design, _mpl, _plot_path
-
     m = _mmi(ctx)
     rows = _clients_laser(ctx)
     dbr = _dbr(ctx, rows)
-    plt = _mpl()
+    plt = common.mpl()
     fig, ax = plt.subplots(figsize=(5.5, 3.5))
     for side, colour in (("back", "#9467bd"), ("front", "#d62728")):
         wl, r = (np.asarray(a) for a in dbr["_spectra"][side])
@@ -137,7 +134,7 @@ def run(ctx: Context) -> dict:
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(_plot_path(ctx, "inp_models", "dbr_reflection"), dpi=120)
+    fig.savefig(common.plot_path(ctx, "inp_models", "dbr_reflection"), dpi=120)
     plt.close(fig)
     fig, ax = plt.subplots(figsize=(5.5, 3.5))
     w = [p["width_um"] for p in m["points"]]
@@ -148,10 +145,10 @@ def run(ctx: Context) -> dict:
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(_plot_path(ctx, "inp_models", "mmi_width"), dpi=120)
+    fig.savefig(common.plot_path(ctx, "inp_models", "mmi_width"), dpi=120)
     plt.close(fig)
     dbr.pop("_spectra")
-    sp = _design(ctx).spec
+    sp = common.design(ctx).spec
     spec = sp.laser
     table = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
     worst = max(table, key=lambda r: abs(r["bragg_detuning_ghz"]))
