@@ -23,6 +23,9 @@ Rules:
 3. Layering: the simulations (``weiming.sims.*``) import nothing from the
    tape-out flow or the command line (``weiming.tapeout``, ``weiming.commands``,
    ``weiming.cli``), at any level; the flow calls the simulations, never back.
+4. Inside ``weiming.sims``, module-level imports go one way: ``devices`` ->
+   ``fdtd`` -> ``modes`` (``devices`` -> ``modes`` too): the mode solvers know no
+   FDTD or device model, FDTD no device model.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = {"weiming": "weiming", "weiming.pdk": "pdk", "weiming.components": "components",
            "weiming.circuits": "circuits", "weiming.sims": "sims"}
 UPPER_LAYERS = ("weiming.tapeout", "weiming.commands", "weiming.cli")
+#: sims sub-package -> the sims sub-packages it may not import at module level.
+SIMS_BELOW = {"modes": ("fdtd", "devices"), "fdtd": ("devices",)}
 
 
 def _module_files() -> dict[str, Path]:
@@ -173,3 +178,14 @@ def test_sims_do_not_import_the_flow():
     bad = sorted((m, t) for m, ts in full.items() if m.startswith("weiming.sims.") or m == "weiming.sims"
                  for t in ts if any(t == u or t.startswith(u + ".") for u in UPPER_LAYERS))
     assert not bad, f"simulations importing the tape-out flow / CLI: {bad}"
+
+
+def test_sims_layers_point_one_way():
+    top, _ = import_graph()
+    bad = []
+    for low, banned in SIMS_BELOW.items():
+        for m, ts in top.items():
+            if m == f"weiming.sims.{low}" or m.startswith(f"weiming.sims.{low}."):
+                bad += [(m, t) for t in sorted(ts) for b in banned
+                        if t == f"weiming.sims.{b}" or t.startswith(f"weiming.sims.{b}.")]
+    assert not bad, f"sims layering (devices -> fdtd -> modes) broken by: {bad}"
