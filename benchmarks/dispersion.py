@@ -3,7 +3,7 @@
 In one run (disk cache off): the reference (femwell on a fine 0.03-um core
 mesh, 5-point stencils at 1.55 um), then per solver the 41-wavelength time and
 |neff - ref|, |ng - ref|, |D / D_ref - 1| at 1.55 um: MPB on its default grid,
-the fast MPB route (:func:`weiming.sims.dispersion.fast_dispersion_curve`:
+the fast MPB route (:func:`weiming.sims.modes.dispersion.fast_dispersion_curve`:
 7 Chebyshev wavelengths, two grids, Richardson, smooth fit) and femwell on
 the coarsest mesh whose neff is within 3e-5 of the reference; then the
 ratios femwell time / MPB time. Target (issue 18): the fast route within
@@ -26,7 +26,7 @@ os.environ["WEIMING_CACHE"] = "off"  # time the solvers, not the cache
 
 import numpy as np  # noqa: E402
 
-from weiming.sims.dispersion import (  # noqa: E402
+from weiming.sims.modes.dispersion import (  # noqa: E402
     FAST_NODES,
     FAST_RESOLUTIONS,
     dispersion_curve,
@@ -34,7 +34,7 @@ from weiming.sims.dispersion import (  # noqa: E402
     fast_dispersion_curve,
     plot_dispersion_curve,
 )
-from weiming.sims.femwell_check import FemSettings, compare_solvers, femwell_neff_sweep  # noqa: E402
+from weiming.sims.modes.femwell_check import FemSettings, compare_solvers, femwell_neff_sweep  # noqa: E402
 
 PDK, XS = "sin100", "resonator"
 REF = FemSettings(core_um=0.03, far_um=0.4)  # femwell reference mesh (converged to ~1e-5)
@@ -117,8 +117,8 @@ def main() -> None:
                   f"D {m['d_ps_nm_km']:.1f}/{f['d_ps_nm_km']:.1f} ps/nm/km -> {'PASS' if ok else 'FAIL'} "
                   f"({time.perf_counter() - t0:.0f} s)")
         # bends: MPB conformal strips vs femwell's conformal factor, sin800 at R = 50 and 200 um
-        from weiming.sims.femwell_check import FemWaveguide
-        from weiming.sims.modes import MpbWaveguide, default_numerics, xs_geometry
+        from weiming.sims.modes.femwell_check import FemWaveguide
+        from weiming.sims.modes.mpb import MpbWaveguide, default_numerics, xs_geometry
 
         g = xs_geometry("sin800", "resonator")
         fs = FemSettings(core_um=0.15, far_um=0.6, margin_y_um=2.0, margin_z_um=2.0)

@@ -6,15 +6,15 @@
 World: the 2D effective-index reduction of the sin800 strip (1.0 um wide) at
 1.55 um. For each gap the FDTD kappa^2 is computed at every resolution and
 Richardson-extrapolated from the two finest (second order); the model is the
-supermode CMT of :func:`weiming.sims.coupler.kappa2_2d`. Prints, in the same
+supermode CMT of :func:`weiming.sims.devices.coupler.kappa2_2d`. Prints, in the same
 process, the model sweep wall time, the FDTD sweep wall time, their ratio, and
 per gap the model and FDTD kappa^2 and their relative difference (target
 < 10 %), plus the convergence of kappa^2 with resolution.
 
 ``--mmi``: InP ``mmi1x2`` and ``mmi2x2`` at their nominal widths, 2D
 effective-index FDTD vs the guided-mode propagation analysis (MPA,
-:mod:`weiming.sims.mmi_mpa`): per resolution the FDTD with and without the
-Yee beat-length compensation of :func:`weiming.sims.mmi.split`, and the MPA at
+:mod:`weiming.sims.devices.mmi_mpa`): per resolution the FDTD with and without the
+Yee beat-length compensation of :func:`weiming.sims.devices.mmi.split`, and the MPA at
 the grid-equivalent length ``L R`` (what the uncompensated grid should give),
 with wall times; then the ``mmi2x2`` imbalance vs MMI width at the nominal
 length (FDTD, compensated, at the coarsest resolution, vs MPA).
@@ -26,9 +26,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from weiming.sims.coupler import kappa2_2d
-from weiming.sims.fdtd_coupler import coupler_fdtd_2d
-from weiming.sims.fdtd_eim import reduce_2d
+from weiming.sims.devices.coupler import kappa2_2d
+from weiming.sims.fdtd.coupler import coupler_fdtd_2d
+from weiming.sims.fdtd.eim import reduce_2d
 
 
 def main() -> None:
@@ -85,8 +85,8 @@ def main() -> None:
 
 
 def mmi_sweep(args) -> None:
-    from weiming.sims import mmi, mmi_mpa
-    from weiming.sims.fdtd_eim import reduce_2d
+    from weiming.sims.devices import mmi, mmi_mpa
+    from weiming.sims.fdtd.eim import reduce_2d
 
     ress = sorted(float(r) for r in args.mmi_resolutions.split(","))
     wl = 1.55

@@ -11,7 +11,7 @@ their order are the design's ``client.transmitter`` list (default below)::
 - Injection locking: the comb line enters through SSC_in into the laser's weak
   back mirror (o1); the laser's grating is designed from both grating sections
   onto the channel's comb line (:mod:`weiming.circuits.client_laser`,
-  :mod:`weiming.sims.injection`); a client that cannot lock is a build error.
+  :mod:`weiming.sims.devices.injection`); a client that cannot lock is a build error.
 - Facets: both SSCs meet the left die edge at ``client.ssc_angle_deg`` and sit
   exactly ``io_pitch_um x io_pitches_apart`` apart (a final S-bend jog).
 - Each MZM's complementary output (o3) and the AMZI's second output drop

@@ -41,7 +41,7 @@ def client_laser(design: Design, client: Client, chip: gf.Component) -> dict:
     """Every laser figure of ``client``'s chip (GHz, nm, dB, W); ``ok_*`` flags against ``spec.laser``."""
     from weiming.components.inp._common import dbr_at
     from weiming.pdk import get_tech
-    from weiming.sims.injection import cavity_from_laser, locking
+    from weiming.sims.devices.injection import cavity_from_laser, locking
 
     cfg, spec = design.client, design.spec.laser
     laser = _inst(chip, "laser").cell

@@ -1,9 +1,9 @@
 """Radius of the server comb ring for a target FSR: R = c / (2 pi ng FSR).
 
-The group index comes from the mode solver (``weiming.sims.modes.group_index``,
+The group index comes from the mode solver (``weiming.sims.modes.mpb.group_index``,
 MPB, cached) when it is importable, else from the effective-index-method (EIM)
 estimate the SiN cells use (:mod:`weiming.components.sin._optics`, exact slabs of
-:mod:`weiming.sims.slab`) from the PDK's film thickness and the Sellmeier models
+:mod:`weiming.sims.modes.slab`) from the PDK's film thickness and the Sellmeier models
 of :mod:`weiming.pdk.materials` (Si3N4: Luke et al. 2015; SiO2: Malitson 1965):
 
 1. vertical slab (core thickness t, SiO2 above and below), TE: even-mode

@@ -144,7 +144,7 @@ class ClientChip(_M):
     pm_length_um: float = Field(ge=100.0, le=4000.0)
     pm_electrode: Literal["dc", "gsg"]
     voa_length_um: float = Field(ge=20.0, le=2000.0)
-    #: Average grating index override (None: the DBR design of both sections, weiming.sims.grating.dbr_design).
+    #: Average grating index override (None: the DBR design of both sections, weiming.sims.devices.grating.dbr_design).
     laser_n_avg: float | None = Field(ge=2.5, le=3.6)
     #: Designed peak reflectivities of the laser's back (injection) and front (output) DBR mirrors.
     laser_back_reflectivity: float = Field(ge=0.05, le=0.99)

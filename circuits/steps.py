@@ -142,7 +142,7 @@ class BuildRun:
 
         s, n = self.d.server, self.d.network
         wl = n.center_wavelength_nm / 1000
-        solver = importlib.util.find_spec("weiming.sims.modes") is not None
+        solver = importlib.util.find_spec("weiming.sims.modes.mpb") is not None
         inputs = {"pdk": s.pdk, "width": s.ring.width_um, "wl": wl, "source": s.ring.ng_source, "solver": solver,
                   "ng_digits": NG_DIGITS}  # the one ring rule (components.sin._optics) rounds the solver's ng
         ng, src = cached("build_ring_ng", inputs, lambda: list(comb.group_index(s.pdk, s.ring.width_um, wl,
@@ -183,7 +183,7 @@ class BuildRun:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from weiming.circuits.build import lvs_chips, write_schematics
+        from weiming.circuits.chip_lvs import lvs_chips, write_schematics
         from weiming.circuits.connectivity import CROSSING_RULE_TEXT, check_chip
         from weiming.circuits.netlist import netlist_yaml
         from weiming.circuits.network import clients, plan_json

@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 import numpy as np
 
-from weiming.pdk.materials import Material, MaterialError, register_material
+from weiming.pdk.material_types import Material, MaterialError
 
 #: h c / e in eV um (CODATA 2018).
 HC_EV_UM = 1.239841984
@@ -94,8 +95,12 @@ def parse(name: str) -> float:
     return num
 
 
+@lru_cache(maxsize=None)
 def material_for(name: str) -> Material:
-    """The :class:`Material` of InGaAsP ``name`` (e.g. ``ingaasp_q1.25``), registered for ``get_material``."""
+    """The :class:`Material` of InGaAsP ``name`` (e.g. ``ingaasp_q1.25``; one object per name).
+
+    :func:`weiming.pdk.materials.get_material` registers it on first use.
+    """
     key = name.lower()
     y = parse(key)
     lam_g = HC_EV_UM / bandgap_ev(y)
@@ -106,5 +111,4 @@ def material_for(name: str) -> Material:
         source=SOURCE,
         extra={"y": y, "x": gallium_fraction(y), "lambda_g_um": lam_g, "bandgap_ev": bandgap_ev(y)},
     )
-    register_material(mat)
     return mat

@@ -144,7 +144,7 @@ def test_default_indices_match_mode_solver():
     the AMZI delay, below the solver's own ng accuracy of ~0.1-1 % against
     femwell): guards against silent drift between the solver and the layout."""
     from weiming.components.inp._common import NEFF_SHALLOW, NG_DEEP, NG_SHALLOW
-    from weiming.sims.modes import solve_modes
+    from weiming.sims.modes.mpb import solve_modes
 
     assert solve_modes("inp", "deep", 1.54978)[0].ng == pytest.approx(NG_DEEP, rel=1e-3)
     shallow = solve_modes("inp", "shallow", 1.54978, width=2.0)
@@ -157,7 +157,7 @@ def test_laser_neff_follows_the_bragg_wavelength():
     """The laser's section indices at a comb line 5 FSR away (+-1.2 nm) equal the solver's there
     within 2e-5 (0.01 nm of Bragg wavelength, 1.2 GHz), so every channel's laser is drawn on its
     own line, not on the centre line's index."""
-    from weiming.sims.grating import section_modes
+    from weiming.sims.devices.grating import section_modes
 
     for lam_nm in (1548.58, 1550.98):
         info = cell("dbr_laser", bragg_wavelength_nm=lam_nm).info

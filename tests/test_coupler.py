@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from weiming.sims import coupler
-from weiming.sims.fdtd_eim import slab_neff
+from weiming.sims.devices import coupler
+from weiming.sims.fdtd.eim import slab_neff
 
 # 2D effective-index world of the sin800 strip (EIM core index at 1.55 um, oxide)
 N_CORE, N_CLAD, W = 1.884, 1.444, 1.0
@@ -85,7 +85,7 @@ def test_bad_input_is_named(kw, match):
 @pytest.mark.meep
 def test_kappa2_converges_with_resolution_coarse():
     """kappa^2 of a small 2D coupler at resolutions 8, 10, 12: successive changes shrink (2nd order)."""
-    from weiming.sims.fdtd_coupler import coupler_fdtd_2d
+    from weiming.sims.fdtd.coupler import coupler_fdtd_2d
 
     k = [coupler_fdtd_2d(N_CORE, N_CLAD, W, 0.3, 10.0, resolution=r, height_um=3.0, margin=1.0, nfreq=1,
                          decay_by=1e-5).kappa2 for r in (8, 10, 12)]
@@ -103,7 +103,7 @@ def test_cmt_model_agrees_with_fdtd_within_10_percent():
     (the ring mode leans outwards), which the straight-guide supermodes leave
     out; it shrinks as 1/R and is below 10 % from R = 40 um.
     """
-    from weiming.sims.fdtd_coupler import coupler_fdtd_2d
+    from weiming.sims.fdtd.coupler import coupler_fdtd_2d
 
     R, g = 40.0, 0.4
     runs = {r: coupler_fdtd_2d(N_CORE, N_CLAD, W, g, R, resolution=r, height_um=3.0, margin=1.0, nfreq=1,
@@ -139,7 +139,7 @@ def test_full_vector_kappa2_agrees_with_femwell_supermodes(pdk, gap, radius, kin
     tolerance; measured 1-2 % (femwell's coarse test mesh: +1.4 % in the split).
     """
     _femwell_or_skip()
-    from weiming.sims.femwell_check import femwell_kappa2
+    from weiming.sims.modes.femwell_check import femwell_kappa2
 
     model = coupler.coupler_model(pdk, gap, radius, coupler=kind, wrap_angle_deg=wrap)
     ref = femwell_kappa2(pdk, "resonator", gap, radius, coupler=kind, wrap_angle_deg=wrap)
@@ -156,7 +156,7 @@ def test_slab_reduction_overestimates_thin_film_coupling():
     3.20e-4 on a fine mesh); the MPB value must be within 3 % of femwell's fine-mesh 3.198e-4.
     """
     fv = coupler.supermodes_xs("sin100", "resonator", 2.5, 1.54978)["split"]
-    from weiming.sims.fdtd_eim import reduce_2d
+    from weiming.sims.fdtd.eim import reduce_2d
 
     red = reduce_2d("sin100", "WG", 1.54978)
     slab = coupler.supermode_split(red.n_core, red.n_clad, 2.8, 2.5, 1.54978)

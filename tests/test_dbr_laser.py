@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from weiming.sims import grating as g
-from weiming.sims import injection as inj
+from weiming.sims.devices import grating as g
+from weiming.sims.devices import injection as inj
 
 C0 = 299_792_458.0
 
@@ -95,12 +95,12 @@ def test_bragg_wavelength_from_two_mode_solves_matches_the_drawn_period(line):
 @pytest.mark.meep
 def test_tooth_index_step_against_slab_model():
     """Independent estimate of the index step: the slab (1D) effective indices of the stack with and
-    without the 0.1 um tooth (weiming.sims.fdtd_eim.slab_neff) differ by within 25 % of the MPB
+    without the 0.1 um tooth (weiming.sims.fdtd.eim.slab_neff) differ by within 25 % of the MPB
     ridge-section difference (the 2 um ridge confines laterally, changing the overlap by ~10-20 %),
     so kappa is the right magnitude (Coldren et al. quote 100-300 /cm for such gratings)."""
     from weiming.pdk import get_tech
     from weiming.pdk.materials import get_material
-    from weiming.sims.fdtd_eim import slab_neff
+    from weiming.sims.fdtd.eim import slab_neff
 
     wl = 1.54978
     t = get_tech("inp")

@@ -113,7 +113,7 @@ def test_ring_radius_gives_the_fsr():
 def test_eim_group_index_agrees_with_the_mode_solver():
     """EIM vs MPB (second, independent solver) for the sin100 resonator: within 1 %
     (EIM neglects corner fields; measured difference ~2e-4)."""
-    from weiming.sims.modes import group_index
+    from weiming.sims.modes.mpb import group_index
 
     ng_mpb = group_index("sin100", "resonator", 1.54978, width=2.8)
     assert eim_group_index(0.1, 2.8, 1.54978) == pytest.approx(ng_mpb, rel=0.01)

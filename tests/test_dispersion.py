@@ -13,7 +13,7 @@ Tolerances
 - femwell (second solver) against MPB on the sin800 resonator and the InP deep ridge: neff within
   5e-4, ng within 1 %, D within 10 % (the issue's acceptance values). MPB at
   the default 30 px/um is within ~2e-4 of the converged neff (convergence
-  table in weiming.sims.modes.DEFAULT_NUMERICS); femwell's meshes are converged to ~1e-5.
+  table in weiming.sims.modes.mpb.DEFAULT_NUMERICS); femwell's meshes are converged to ~1e-5.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import math
 import numpy as np
 import pytest
 
-from weiming.sims.dispersion import C_M_S, dispersion_from_neff, resonances
+from weiming.sims.modes.dispersion import C_M_S, dispersion_from_neff, resonances
 
 pytestmark = pytest.mark.meep
 
@@ -49,7 +49,7 @@ def test_resonances_of_a_dispersionless_ring_are_equidistant():
 
 def test_sin100_comb_ring_normal_dispersion_and_radius(tmp_path, monkeypatch):
     monkeypatch.setenv("WEIMING_CACHE", str(tmp_path))
-    from weiming.sims.dispersion import ring_dispersion
+    from weiming.sims.modes.dispersion import ring_dispersion
 
     rd = ring_dispersion("sin100", "resonator", fsr_hz=30.03e9)
     print(f"sin100 resonator: R = {rd.radius_um:.2f} um, ng = {rd.ng:.5f}, D2/2pi = {rd.d2_hz:.0f} Hz, "
@@ -70,7 +70,7 @@ def test_sin100_comb_ring_normal_dispersion_and_radius(tmp_path, monkeypatch):
 @pytest.mark.parametrize("width", [1.6, 2.0])
 def test_sin800_wide_guides_are_anomalous(width, tmp_path, monkeypatch):
     monkeypatch.setenv("WEIMING_CACHE", str(tmp_path))
-    from weiming.sims.dispersion import dispersion_curve
+    from weiming.sims.modes.dispersion import dispersion_curve
 
     wl = np.linspace(1.53, 1.57, 5)
     curve = dispersion_curve("sin800", "resonator", wl, width=width)
@@ -94,7 +94,7 @@ def test_femwell_second_solver_agrees(pdk, xs, tmp_path, monkeypatch):
     """
     pytest.importorskip("femwell")
     monkeypatch.setenv("WEIMING_CACHE", str(tmp_path))
-    from weiming.sims.femwell_check import FemSettings, compare_solvers
+    from weiming.sims.modes.femwell_check import FemSettings, compare_solvers
 
     r = compare_solvers(pdk, xs, settings=FemSettings(**_FEM[(pdk, xs)]))
     m, f = r["mpb"], r["femwell"]
@@ -112,7 +112,7 @@ def test_fast_dispersion_fit_matches_direct_richardson_solves():
     and the fitted ng the direct central difference to 1e-4 (the brief's ng
     target); a fit that cannot follow the curve fails.
     """
-    from weiming.sims.dispersion import FAST_RESOLUTIONS, fast_dispersion_curve, neff_sweep
+    from weiming.sims.modes.dispersion import FAST_RESOLUTIONS, fast_dispersion_curve, neff_sweep
 
     wls = np.array([1.5, 1.6])
     fast = fast_dispersion_curve("sin800", "resonator", np.linspace(1.45, 1.65, 41))

@@ -63,10 +63,10 @@ def test_small_ring_fdtd_agrees_with_ring_model():
     """
     import math
 
-    from weiming.sims import ring
-    from weiming.sims.fdtd_core import ring_bus_2d
-    from weiming.sims.fdtd_coupler import coupler_fdtd_2d
-    from weiming.sims.fdtd_eim import bent_slab_ng
+    from weiming.sims.devices import ring
+    from weiming.sims.fdtd.core import ring_bus_2d
+    from weiming.sims.fdtd.coupler import coupler_fdtd_2d
+    from weiming.sims.fdtd.eim import bent_slab_ng
 
     nc, ncl, w, R, g, wl = 2.5, 1.444, 0.5, 5.0, 0.15, 1.5456
     fsr, centre = {}, {}
@@ -96,7 +96,7 @@ def test_small_ring_fdtd_agrees_with_ring_model():
 @pytest.mark.meep
 def test_sparams_of_a_straight_waveguide(tmp_path):
     """A straight sin800 waveguide transmits ~all power and reflects ~none (2D, coarse)."""
-    from weiming.sims.fdtd_sparams import sparams, write_outputs
+    from weiming.sims.fdtd.sparameters import sparams, write_outputs
 
     res = sparams("straight", "sin800", settings={"length": 4.0}, resolution=12,
                   wavelengths_um=[1.5, 1.55, 1.6], input_ports=["o1"], decay_by=1e-5)
@@ -136,8 +136,8 @@ def test_fdtd_margins_follow_the_mode_decay_length():
     """
     import math
 
-    from weiming.sims.coupler import decay_constant_per_um
-    from weiming.sims.fdtd_eim import PML_FIELD_FRACTION, guide_margin_um, reduce_2d
+    from weiming.sims.devices.coupler import decay_constant_per_um
+    from weiming.sims.fdtd.eim import PML_FIELD_FRACTION, guide_margin_um, reduce_2d
 
     for pdk in ("sin100", "sin800"):
         red = reduce_2d(pdk, "WG", 1.55)
@@ -152,7 +152,7 @@ def test_fdtd_margins_follow_the_mode_decay_length():
 
 
 def test_fdtd_margin_below_three_decay_lengths_is_refused():
-    from weiming.sims.fdtd_core import FdtdInputError, margin_2d
+    from weiming.sims.fdtd.core import FdtdInputError, margin_2d
 
     with pytest.raises(FdtdInputError, match=r"margin=1.0 um is below 3 field decay lengths"):
         margin_2d(1.53, 1.444, 2.8, 1.55, 1.0)  # sin100-like 2D guide: decay length ~0.5 um

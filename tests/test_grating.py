@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from weiming.sims import grating as g
+from weiming.sims.devices import grating as g
 
 
 @pytest.mark.parametrize("dn,n_periods", [(0.01, 300), (0.02, 500), (0.005, 1000)])

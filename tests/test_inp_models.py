@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from weiming.sims import amzi
-from weiming.sims.ring import C_M_PER_S
+from weiming.sims.devices import amzi
+from weiming.sims.devices.ring import C_M_PER_S
 
 
 def test_amzi_fsr_is_one_over_delay():
@@ -37,8 +37,8 @@ def test_amzi_delay_length_round_trip():
 @pytest.mark.meep
 def test_mmi_split_plumbing_symmetric_1x2_balanced_without_imposed_symmetry():
     """A mirror-symmetric 1x2 MMI simulated WITHOUT meep's mirror symmetry splits evenly (0.1 dB):
-    checks the port geometry, mode monitors and output assignment of :func:`weiming.sims.mmi.split`."""
-    from weiming.sims import mmi
+    checks the port geometry, mode monitors and output assignment of :func:`weiming.sims.devices.mmi.split`."""
+    from weiming.sims.devices import mmi
 
     p = mmi.split("sin800", 6.0, cell="mmi1x2", resolution=8, decay_by=1e-4, use_symmetry=False)
     assert abs(p.imbalance_db) < 0.1
@@ -51,7 +51,7 @@ def test_yee_beat_factor_matches_the_grid_dispersion_relation():
     dispersion relation itself (independent of the closed form); R -> 1 as dx -> 0, O(dx^2)."""
     import math
 
-    from weiming.sims.mmi import yee_beat_factor
+    from weiming.sims.devices.mmi import yee_beat_factor
 
     n, wl = 3.27, 1.55
     for res in (14, 20, 40):
@@ -79,7 +79,7 @@ def test_inp_mmi1x2_fdtd_agrees_with_mode_propagation_analysis():
     exact to O(dx^2) in the paraxial limit (measured: 0.09 dB off at 14 px/um, 0.06 dB at 20; the
     uncompensated grid runs 0.95/0.41/0.28 dB at 20/30/40 px/um against predicted 1.04/0.40/0.28).
     ~30 s."""
-    from weiming.sims import mmi, mmi_mpa
+    from weiming.sims.devices import mmi, mmi_mpa
 
     ref = mmi_mpa.split_cell("inp", "mmi1x2", wavelength_um=1.55)
     comp = mmi.split("inp", 6.0, cell="mmi1x2", resolution=14, wavelength_um=1.55, decay_by=1e-5)
@@ -105,7 +105,7 @@ def test_inp_mmi2x2_fdtd_agrees_with_mode_propagation_analysis():
     imbalance -0.17/-0.13/-0.10 dB at 14/20/30 px/um (excess -0.04 at 30: converging); the MPA itself moves by
     +0.07 dB excess between its 20 and 5 nm grids. Uncompensated, the grid error is > 2.9 dB
     excess at these resolutions. ~65 s."""
-    from weiming.sims import mmi, mmi_mpa
+    from weiming.sims.devices import mmi, mmi_mpa
 
     ref = mmi_mpa.split_cell("inp", "mmi2x2", wavelength_um=1.55)
     p = mmi.split("inp", 8.0, cell="mmi2x2", resolution=14, wavelength_um=1.55, decay_by=1e-5)

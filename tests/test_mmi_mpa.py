@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from weiming.sims import mmi_mpa
+from weiming.sims.devices import mmi_mpa
 
 
 def test_lateral_modes_beat_length_matches_soldano_pennings():

@@ -19,8 +19,8 @@ import math
 import numpy as np
 import pytest
 
-from weiming.sims.modes import ModeSolverInputError, Mode, xs_geometry
-from weiming.sims.slab import slab_neff
+from weiming.sims.modes.mpb import ModeSolverInputError, Mode, xs_geometry
+from weiming.sims.modes.slab import slab_neff
 
 
 # -- exact slab (no meep) ----------------------------------------------------------
@@ -42,7 +42,7 @@ def test_slab_exact_satisfies_dispersion_relation():
 
 @pytest.mark.meep
 def test_slab_mpb_matches_exact_to_1e6():
-    from weiming.sims.slab import slab_mpb
+    from weiming.sims.modes.slab import slab_mpb
 
     n1, n2, d, wl = 2.0, 1.444, 0.5, 1.55
     (te, p0), (tm, p1) = slab_mpb(n1, n2, d, wl, resolution=800)
@@ -91,7 +91,7 @@ def test_bad_input(kw, match):
 
 
 def test_solve_modes_rejects_bad_wavelength_before_solving():
-    from weiming.sims.modes import solve_modes
+    from weiming.sims.modes.mpb import solve_modes
 
     with pytest.raises(ModeSolverInputError, match="wavelength=1550"):
         solve_modes("sin100", "resonator", 1550)
@@ -108,7 +108,7 @@ def test_mode_json_contract():
 @pytest.mark.meep
 def test_sin800_modes_te_tm_and_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("WEIMING_CACHE", str(tmp_path))
-    from weiming.sims.modes import solve_modes
+    from weiming.sims.modes.mpb import solve_modes
 
     modes = solve_modes("sin800", "resonator", 1.55, num_modes=2)
     assert [m.neff for m in modes] == sorted((m.neff for m in modes), reverse=True)
@@ -126,7 +126,7 @@ def test_sin800_modes_te_tm_and_cache(tmp_path, monkeypatch):
 
 @pytest.mark.meep
 def test_bend_strips_do_not_perturb_straight_limit():
-    from weiming.sims.modes import MpbWaveguide, default_numerics
+    from weiming.sims.modes.mpb import MpbWaveguide, default_numerics
 
     g = xs_geometry("sin800", "resonator")
     num = default_numerics("sin800")
@@ -148,8 +148,8 @@ def test_bend_shift_matches_femwell():
     at 30 px/um and 2.5e-4 at 60 px/um: this test guards that.
     """
     pytest.importorskip("femwell")
-    from weiming.sims.femwell_check import FemSettings, FemWaveguide
-    from weiming.sims.modes import MpbWaveguide, default_numerics
+    from weiming.sims.modes.femwell_check import FemSettings, FemWaveguide
+    from weiming.sims.modes.mpb import MpbWaveguide, default_numerics
 
     g = xs_geometry("sin800", "resonator")
     num = default_numerics("sin800")
@@ -165,7 +165,7 @@ def test_inp_shallow_ridge_is_guided(tmp_path, monkeypatch):
     """The shallow ridge's Q slab reaches the cell boundary: guidedness is judged
     by the field at the boundary, not by the boundary index (regression)."""
     monkeypatch.setenv("WEIMING_CACHE", str(tmp_path))
-    from weiming.sims.modes import solve_modes
+    from weiming.sims.modes.mpb import solve_modes
 
     (m,) = solve_modes("inp", "shallow", 1.55)
     assert m.te_fraction > 0.99
@@ -178,7 +178,7 @@ def test_inp_shallow_ridge_is_guided(tmp_path, monkeypatch):
                                        (3.2, 3.17, 2.0, 0)])
 def test_slab_fd_matches_closed_form_symmetric_slab(pol, n1, n2, d, m):
     """Finite differences (with TM Richardson) vs the exact symmetric slab: 1e-4 at the default grid (measured <= 4e-5)."""
-    from weiming.sims.slab import multilayer_neff
+    from weiming.sims.modes.slab import multilayer_neff
 
     fd = multilayer_neff([n2, n1, n2], [d], 1.55, pol=pol, num_modes=m + 1)
     assert fd[m] == pytest.approx(slab_neff(n1, n2, d, 1.55, pol=pol, m=m), abs=1e-4)
@@ -186,7 +186,7 @@ def test_slab_fd_matches_closed_form_symmetric_slab(pol, n1, n2, d, m):
 
 def test_slab_closed_form_asymmetric_matches_fd_and_split_layers():
     """Three-layer closed form vs FD of the same slab drawn as FOUR layers (core cut in two): any layer count."""
-    from weiming.sims.slab import multilayer_neff, three_layer_neff
+    from weiming.sims.modes.slab import multilayer_neff, three_layer_neff
 
     for pol in ("TE", "TM"):
         exact = three_layer_neff(1.444, 1.996, 1.0, 0.3, 1.55, pol)
@@ -199,7 +199,7 @@ def test_slab_fd_fields_are_orthonormal_and_match_the_closed_form_shape(pol):
     """Fields of fd_modes: weighted-orthonormal, and the TE0 field is cos inside / exp outside (closed form)."""
     import math
 
-    from weiming.sims.slab import fd_modes
+    from weiming.sims.modes.slab import fd_modes
 
     n1, n2, d, wl = 1.884, 1.444, 2.0, 1.55
     x, beta, f, w = fd_modes([n2, n1, n2], [d], wl, pol=pol, num_modes=2, fields=True)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from weiming.sims import ring
+from weiming.sims.devices import ring
 
 WL0 = 1.54978
 
@@ -99,7 +99,7 @@ def test_bad_input_names_the_parameter(kwargs):
 
 def test_seed_intrinsic_q_of_the_sin100_ring():
     """1.7 dB/m at 1549.78 nm with the sin100 ring waveguide's ng -> Qi near 20 million (seed paper)."""
-    modes = pytest.importorskip("weiming.sims.modes")
+    modes = pytest.importorskip("weiming.sims.modes.mpb")
     ng = modes.group_index("sin100", "resonator", WL0)
     qi = ring.intrinsic_q(1.7, ng, WL0)
     print(f"sin100 resonator ng={ng:.4f} -> Qi={qi / 1e6:.2f} million at 1.7 dB/m")

@@ -13,7 +13,7 @@ from weiming.sims.sweep.targets import run_point
 @pytest.mark.meep
 def test_modes_target_reports_the_solver_modes(tmp_path, monkeypatch):
     monkeypatch.setenv("WEIMING_CACHE", str(tmp_path / "cache"))
-    from weiming.sims.modes import solve_modes
+    from weiming.sims.modes.mpb import solve_modes
 
     cfg = {"kind": "modes", "pdk": "sin100", "xs": "strip", "wavelength_um": 1.55, "resolution": 10}
     _, points = plan({"target": cfg, "parameters": {"width": [2.8], "num_modes": [2]}})

@@ -15,9 +15,9 @@ from weiming.tapeout.runner import Stage
 
 
 def _fake_stage(ctx):
-    from weiming.tapeout.stages import _line_plot
+    from weiming.tapeout.common import line_plot
 
-    _line_plot(ctx, "fake", "fake_curve", [0, 1, 2], [1, 0, 1], xlabel="x", ylabel="y", title="fake")
+    line_plot(ctx, "fake", "fake_curve", [0, 1, 2], [1, 0, 1], xlabel="x", ylabel="y", title="fake")
     spec = ctx.design.spec.laser  # a stage reads its own spec rows
     return {"passed": True, "key_figures": {
         "fake_lock": {"name": "fake lock margin", "value": 0.5, "unit": "", "target": f">= {spec.lock_margin}",

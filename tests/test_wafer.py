@@ -284,7 +284,7 @@ def test_surrogate_has_provenance_and_has_not_drifted_from_its_solver(name):
     assert prov["solver"] == s.meta["solver"] and "weiming" in prov
     if prov["solver"] == "mpb":
         pytest.importorskip("meep")
-        from weiming.sims.modes import ALGO_VERSION
+        from weiming.sims.modes.mpb import ALGO_VERSION
 
         assert prov["modes_algo_version"] == ALGO_VERSION and prov["resolution_px_per_um"] >= 10
     got = solve_at(name, prov["solver"], {})

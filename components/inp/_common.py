@@ -19,7 +19,7 @@ from weiming.pdk.tech import Technology
 
 # --- physical defaults ------------------------------------------------------
 #: Effective index (TE0) at 1549.78 nm of the 2 um shallow Q(1.25) ridge that
-#: carries the DBR gratings. Source: weiming.sims.modes (MPB on the PDK layer
+#: carries the DBR gratings. Source: weiming.sims.modes.mpb (MPB on the PDK layer
 #: stack and shallow etch depth, materials InP (Pettit & Turner 1965) and
 #: Q(1.25) from weiming.pdk.quaternary, default numerics: 30 px/um), solved
 #: 2026-11-26: 3.25441 (after the solver's pixel-alignment fix; the first
@@ -45,7 +45,7 @@ def neff_shallow_at(wavelength_nm: float) -> float:
 #: TE0 effective index and group index at 1549.78 nm of the *tooth* section of
 #: the same 2 um ridge: the top ``etches.grating.depth`` (0.1 um) of the Q(1.25)
 #: guide under the ridge replaced by overgrown p-InP. Source: MPB on the PDK
-#: layer stack, :func:`weiming.sims.grating.section_modes` (default numerics,
+#: layer stack, :func:`weiming.sims.devices.grating.section_modes` (default numerics,
 #: 30 px/um), solved 2026-11-30: neff 3.2367517, ng 3.6426916 (the unetched
 #: ridge in the same run: 3.2544079 / 3.6792266, equal to NEFF_SHALLOW /
 #: NG_SHALLOW). Frozen like NEFF_SHALLOW; tests re-solve both sections.
@@ -60,8 +60,8 @@ def neff_tooth_at(wavelength_nm: float) -> float:
 
 def dbr_at(wavelength_nm: float, duty: float = 0.5):
     """The DBR grating designed for ``wavelength_nm`` from the two frozen section indices
-    (:func:`weiming.sims.grating.dbr_design`: n_avg, kappa, period, stop band)."""
-    from weiming.sims.grating import dbr_design
+    (:func:`weiming.sims.devices.grating.dbr_design`: n_avg, kappa, period, stop band)."""
+    from weiming.sims.devices.grating import dbr_design
 
     return dbr_design(wavelength_nm, neff_shallow_at(wavelength_nm), neff_tooth_at(wavelength_nm),
                       (NG_SHALLOW + NG_TOOTH) / 2, duty)
@@ -71,7 +71,7 @@ def dbr_at(wavelength_nm: float, duty: float = 0.5):
 #: of the MMI self-imaging length.
 N_SLAB = 3.266
 #: Group index of the 1.5 um deep ridge at 1549.78 nm, material dispersion
-#: included. Source: weiming.sims.modes (MPB, as above),
+#: included. Source: weiming.sims.modes.mpb (MPB, as above),
 #: ``solve_modes("inp", "deep", 1.54978)[0].ng`` = 3.7056 (generic InP deep
 #: ridges are commonly quoted at ng ~ 3.6-3.7).
 NG_DEEP = 3.7056

@@ -11,9 +11,9 @@ from weiming.components.inp import _common as cm
 from weiming.components.inp._common import DesignRuleError, v
 from weiming.components.registry import register
 
-NEFF_SOURCE = ("weiming.sims.grating.section_modes (MPB): TE0 of the 2 um shallow Q(1.25) ridge and of its "
+NEFF_SOURCE = ("weiming.sims.devices.grating.section_modes (MPB): TE0 of the 2 um shallow Q(1.25) ridge and of its "
                "grating-tooth section, neff and ng at 1549.78 nm, first-order dispersion to the Bragg wavelength; "
-               "n_avg, kappa and period by weiming.sims.grating.dbr_design (see _common.dbr_at)")
+               "n_avg, kappa and period by weiming.sims.devices.grating.dbr_design (see _common.dbr_at)")
 
 
 def grating_teeth_nm(period_nm: float, target_length_um: float, search: int = 8) -> tuple[np.ndarray, np.ndarray, int]:
@@ -71,7 +71,7 @@ def dbr_laser(bragg_wavelength_nm: float = 1549.78, n_avg: float | None = None,
     GRATING (etched part of each period, duty 0.5) with the first-order period
     that puts the Bragg wavelength of the *average* index of the unetched and
     tooth sections on ``bragg_wavelength_nm``: Lambda = lambda_B / (2 n_avg),
-    designed by :func:`weiming.sims.grating.dbr_design` from the MPB indices of
+    designed by :func:`weiming.sims.devices.grating.dbr_design` from the MPB indices of
     both sections (:func:`_common.dbr_at`; ``n_avg`` overrides the average
     index, for what-if studies). The grating lengths follow from the designed
     peak reflectivities tanh^2(kappa L) with kappa of the same design:
@@ -79,7 +79,7 @@ def dbr_laser(bragg_wavelength_nm: float = 1549.78, n_avg: float | None = None,
     - ``back_reflectivity`` (0.5): the comb light is injected through the back
       mirror (o1 faces the input SSC), so it is deliberately weak: half of the
       incident comb power enters the cavity (see
-      :mod:`weiming.sims.injection`);
+      :mod:`weiming.sims.devices.injection`);
     - ``front_reflectivity`` (0.3): the output mirror (o2, towards the
       modulators); with R_b = 0.5 about 64 % of the emitted power leaves
       through the front, (1 - R_f) sqrt(R_b) / ((1 - R_f) sqrt(R_b) + (1 - R_b) sqrt(R_f)).

@@ -7,7 +7,7 @@ with sigma = 1: the quasi-TE mode of a ridge has its electric field normal to
 the MMI sidewalls, so the lateral problem of the effective-index method is the
 TM one (Okamoto, "Fundamentals of Optical Waveguides", 2nd ed., ch. 2.3).
 Using sigma = 0 here made the drawn 2x2 ~5 % too long: the guided-mode
-propagation analysis (:mod:`weiming.sims.mmi_mpa`) gave 1.8 dB excess loss at
+propagation analysis (:mod:`weiming.sims.devices.mmi_mpa`) gave 1.8 dB excess loss at
 the old length and 0.25 dB at this one. Symmetric interference (1x2, centre-fed): two-fold
 images at 3 L_pi / 8, outputs at +-W_e/4. Paired interference (2x2, inputs
 at +-W_e/6): two-fold images (3 dB) at L_pi / 2.

@@ -1,7 +1,7 @@
 """Effective-index estimates and the one group-index rule of the ring cells and the build.
 
 The ring group index rule (:func:`ring_group_index`): the vectorial mode solver
-(:func:`weiming.sims.modes.group_index`, MPB, cached) when it is available, else
+(:func:`weiming.sims.modes.mpb.group_index`, MPB, cached) when it is available, else
 the effective-index estimate below. The ring cell's radius from an FSR and the
 chip build's comb ring use this one rule, so the Python API, ``weiming cells
 show ring_resonator --set fsr=...`` and ``weiming build`` draw the same radius
@@ -19,7 +19,7 @@ dispersion included).
 Check against the seed network: on sin100 (2.8 um x 100 nm) the EIM gives
 ng = 1.591, hence R = c / (2 pi ng FSR) = 998.7 um for FSR = 30.03 GHz, i.e. the
 "~1 mm" ring of the seed comb. ``tests/test_components_sin.py`` compares it with
-the vectorial mode solver (``weiming.sims.dispersion.group_index``) where
+the vectorial mode solver (``weiming.sims.modes.dispersion.group_index``) where
 available. EIM is known to be accurate to a few percent for such wide, thin
 cores; treat it as an estimate (documented in each cell's ``info``).
 """
@@ -31,14 +31,14 @@ from functools import lru_cache
 
 
 from weiming.pdk.materials import get_material
-from weiming.sims.slab import slab_neff
+from weiming.sims.modes.slab import slab_neff
 
 C_M_S = 299_792_458.0
 LAMBDA_UM = 1.54978  # seed comb centre wavelength (seed-network.md)
 
 
 def _slab_neff(n_core: float, n_clad: float, thickness_um: float, wavelength_um: float, tm: bool) -> float:
-    """Fundamental mode of a symmetric slab (exact transcendental equation, :func:`weiming.sims.slab.slab_neff`)."""
+    """Fundamental mode of a symmetric slab (exact transcendental equation, :func:`weiming.sims.modes.slab.slab_neff`)."""
     return slab_neff(n_core, n_clad, thickness_um, wavelength_um, pol="TM" if tm else "TE")
 
 
@@ -75,7 +75,7 @@ def ring_group_index(pdk: str, width_um: float, thickness_um: float, wavelength_
     """
     if source in ("auto", "mode_solver"):
         try:
-            return mode_solver_ng(pdk, width_um, wavelength_um), "mode_solver (weiming.sims.modes.group_index, MPB)"
+            return mode_solver_ng(pdk, width_um, wavelength_um), "mode_solver (weiming.sims.modes.mpb.group_index, MPB)"
         except Exception as e:  # noqa: BLE001 - mode solver missing or failing: fall back, say so
             if source == "mode_solver":
                 raise RuntimeError(f"ng_source=mode_solver but the mode solver failed: {e}") from None
@@ -103,7 +103,7 @@ def mode_solver_ng(pdk: str, width_um: float, wavelength_um: float) -> float:
     from weiming.sims.cache import cached
 
     def compute() -> float:
-        code = ("import json,sys; from weiming.sims.modes import group_index; "
+        code = ("import json,sys; from weiming.sims.modes.mpb import group_index; "
                 f"ng = group_index({pdk!r}, 'resonator', {wavelength_um!r}, width={width_um!r}); "
                 "sys.stdout.write('\\nNG=' + json.dumps(float(ng)) + '\\n')")
         r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)

@@ -1,14 +1,14 @@
 """Dimensional front end: the design's server ring -> the normalised LLE and back.
 
 Everything comes from the design and the PDK at run time:
-- FSR (D1), D2 and Dint(mu): :func:`weiming.sims.dispersion.ring_dispersion`
+- FSR (D1), D2 and Dint(mu): :func:`weiming.sims.modes.dispersion.ring_dispersion`
   (MPB bent-mode solver, resonance condition) for the design's FSR and width;
   Dint beyond the computed modes from the same fitted neff(lambda) (polynomial
   extrapolation outside the +-20 nm fit window, where the comb has no power);
 - kappa_0 = omega_0 / Q_i with Q_i from the PDK loss (``loss_db_per_m``,
-  :func:`weiming.sims.ring.intrinsic_q`);
+  :func:`weiming.sims.devices.ring.intrinsic_q`);
 - kappa_ex = omega_0 / Q_c with the coupler's kappa^2 from
-  :func:`weiming.sims.coupler.kappa2` at the design's gap (read at run time, so a
+  :func:`weiming.sims.devices.coupler.kappa2` at the design's gap (read at run time, so a
   corrected coupler model flows in); a drop bus at the same gap adds a second
   kappa_ex to the loss;
 - g0 = hbar omega_0 gamma v_g^2 / L (Herr 2014 / Kippenberg 2018 written with the
@@ -155,9 +155,9 @@ def ring_model(design, modes: int = 64) -> RingModel:
     Needs the mode solver (MPB); raises :class:`weiming.sims.MeepMissingError` without it.
     """
     from weiming.pdk import get_tech
-    from weiming.sims import coupler, ring
-    from weiming.sims.dispersion import resonances, ring_dispersion
-    from weiming.sims.modes import N2_M2_PER_W, solve_modes
+    from weiming.sims.devices import coupler, ring
+    from weiming.sims.modes.dispersion import resonances, ring_dispersion
+    from weiming.sims.modes.mpb import N2_M2_PER_W, solve_modes
 
     pdk = design.server.pdk
     rc = design.server.ring
@@ -182,9 +182,9 @@ def ring_model(design, modes: int = 64) -> RingModel:
     qc = ring.coupling_q(k2, rd.ng, circ, lam)
     w0 = 2 * math.pi * f0
     g0 = kerr_g0(w0, gamma, rd.ng, circ * 1e-6)
-    srcs = (("dint", "weiming.sims.dispersion.ring_dispersion (MPB bent mode)"),
-            ("kappa0", f"PDK {pdk} loss_db_per_m = {loss} via weiming.sims.ring.intrinsic_q"),
-            ("kappa_ex", f"weiming.sims.coupler.kappa2 at gap {rc.gap_um} um ({rc.coupler})"),
+    srcs = (("dint", "weiming.sims.modes.dispersion.ring_dispersion (MPB bent mode)"),
+            ("kappa0", f"PDK {pdk} loss_db_per_m = {loss} via weiming.sims.devices.ring.intrinsic_q"),
+            ("kappa_ex", f"weiming.sims.devices.coupler.kappa2 at gap {rc.gap_um} um ({rc.coupler})"),
             ("g0", "hbar w0 gamma vg^2 / L; gamma from the mode solver A_eff and n2 = "
                    f"{n2:g} m^2/W (Ikeda et al., Opt. Express 16, 12987 (2008))"))
     return RingModel(f0_hz=float(f0), fsr_hz=float(d1), d2_hz=float(rd.d2_hz), kappa0=w0 / qi, kappa_ex=w0 / qc,

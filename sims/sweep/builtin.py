@@ -4,8 +4,8 @@
   holds the GIL: only worker *processes* run it in parallel). It is what
   ``benchmarks/sweep.py`` measures the 2-worker speed-up on; it has no physics.
 - :func:`ring_spectrum`: figures of merit of an all-pass microring from the
-  analytic model :mod:`weiming.sims.ring` (and, given a ``gap_um`` instead of a
-  ``kappa2``, the coupler model :mod:`weiming.sims.coupler`).
+  analytic model :mod:`weiming.sims.devices.ring` (and, given a ``gap_um`` instead of a
+  ``kappa2``, the coupler model :mod:`weiming.sims.devices.coupler`).
 """
 
 from __future__ import annotations
@@ -41,14 +41,14 @@ def ring_spectrum(radius_um: float, loss_db_per_m: float, ng: float, wavelength_
     """Q factors, FSR, extinction and coupling regime of an all-pass ring (analytic model).
 
     Give the power coupling ``kappa2`` directly, or a bus-ring ``gap_um`` from
-    which :func:`weiming.sims.coupler.kappa2` computes it for ``pdk``.
+    which :func:`weiming.sims.devices.coupler.kappa2` computes it for ``pdk``.
     """
-    from weiming.sims import ring
+    from weiming.sims.devices import ring
 
     if (kappa2 is None) == (gap_um is None):
         raise ValueError("give exactly one of kappa2 and gap_um")
     if kappa2 is None:
-        from weiming.sims.coupler import kappa2 as coupler_kappa2
+        from weiming.sims.devices.coupler import kappa2 as coupler_kappa2
 
         kappa2 = float(coupler_kappa2(pdk, gap_um, radius_um, wavelength_um=wavelength_um))
     circ = 2 * math.pi * radius_um

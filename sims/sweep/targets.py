@@ -7,9 +7,9 @@ arguments. Kinds:
 
 - ``cell``: registered cell ``name`` of PDK ``pdk`` -> ``gds`` (file), ``drc_clean``,
   ``drc_violations``, ``drc_rules``, ``xsize_um``, ``ysize_um`` and the cell's ``info.*``;
-- ``modes``: :func:`weiming.sims.modes.solve_modes` -> ``neff, ng, te_fraction, aeff_um2``...
+- ``modes``: :func:`weiming.sims.modes.mpb.solve_modes` -> ``neff, ng, te_fraction, aeff_um2``...
   of mode 0 (``mode1.neff``... for higher modes);
-- ``dispersion``: :func:`weiming.sims.dispersion.ring_dispersion` -> its ``to_json()`` fields;
+- ``dispersion``: :func:`weiming.sims.modes.dispersion.ring_dispersion` -> its ``to_json()`` fields;
 - ``ring_spectrum``: :func:`weiming.sims.sweep.builtin.ring_spectrum` -> ``qi, qc, ql, fsr_hz,
   extinction_db, critical_kappa2, regime``;
 - ``fdtd_sparams``: ``weiming.sims.fdtd.sparams`` (or ``function:``) -> its ``to_json()`` fields;
@@ -189,7 +189,7 @@ def _sparams_function() -> Callable:
     except SpecError:
         pass
     try:
-        return _import("weiming.sims.fdtd_sparams:sparams", "target.kind")
+        return _import("weiming.sims.fdtd.sparameters:sparams", "target.kind")
     except SpecError as e:
         raise SpecError("target.kind", f"simulation 'fdtd_sparams' is not available ({str(e).split(': ', 1)[1]})") \
             from None
@@ -239,10 +239,10 @@ def metrics_json(obj: Any) -> Any:
 
 for _t in (
     Target("cell", ("pdk", "name"), _resolve_cell, _run_cell),
-    Target("modes", (), _simulation("modes", "weiming.sims.modes:solve_modes"),
-           _call(_simulation("modes", "weiming.sims.modes:solve_modes"), _mode_metrics)),
-    Target("dispersion", (), _simulation("dispersion", "weiming.sims.dispersion:ring_dispersion"),
-           _call(_simulation("dispersion", "weiming.sims.dispersion:ring_dispersion"))),
+    Target("modes", (), _simulation("modes", "weiming.sims.modes.mpb:solve_modes"),
+           _call(_simulation("modes", "weiming.sims.modes.mpb:solve_modes"), _mode_metrics)),
+    Target("dispersion", (), _simulation("dispersion", "weiming.sims.modes.dispersion:ring_dispersion"),
+           _call(_simulation("dispersion", "weiming.sims.modes.dispersion:ring_dispersion"))),
     Target("ring_spectrum", (), _simulation("ring_spectrum", "weiming.sims.sweep.builtin:ring_spectrum"),
            _call(_simulation("ring_spectrum", "weiming.sims.sweep.builtin:ring_spectrum"))),
     Target("fdtd_sparams", ("pdk", "cell"), _resolve_fdtd, _run_fdtd, hidden=("settings", "progress")),

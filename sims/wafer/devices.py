@@ -15,7 +15,7 @@ analytic, with sources:
   (2014) sec. 4.3 for the mechanisms).
 - Extinction ratio and loss from the chip's own MMIs: the modulator's 1x2
   splitter and 2x2 combiner (widths read from the built cell) are solved by
-  guided-mode propagation analysis (:func:`weiming.sims.mmi_mpa.split_cell`,
+  guided-mode propagation analysis (:func:`weiming.sims.devices.mmi_mpa.split_cell`,
   drawn length held, width changed by the litho bias) on a grid of widths,
   cached on disk and interpolated; an MZI with couplers ``k1, k2`` has
   ``ER = ((a + b)/(a - b))^2``, ``a = sqrt(k1 k2)``, ``b = sqrt((1-k1)(1-k2))``
@@ -32,7 +32,7 @@ analytic, with sources:
 - AMZI delay ``tau = ng dL / c``: ``d tau = tau d ng / ng``.
 - Ring: ``FSR = c / (ng L)``, resonance shift ``d nu = -nu d neff / ng``,
   normal dispersion iff ``beta2 > 0`` (D2 < 0), intrinsic Q from the ring
-  model :func:`weiming.sims.ring.intrinsic_q` (``2 pi ng / (lambda alpha)``).
+  model :func:`weiming.sims.devices.ring.intrinsic_q` (``2 pi ng / (lambda alpha)``).
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def mmi_point(cell: str, width_um: float, dw_um: float) -> tuple[float, float]:
     from weiming.sims.cache import cached
 
     def solve() -> list:
-        from weiming.sims import mmi_mpa
+        from weiming.sims.devices import mmi_mpa
 
         r = mmi_mpa.split_cell("inp", cell, width_um=width_um + dw_um, wavelength_um=1.54978,
                                settings={"width": width_um})
@@ -211,8 +211,8 @@ def defects_only(ps: ProcessSample, dev: dict, ctx: dict, n: int) -> dict[str, n
 def intrinsic_q(loss_db_per_m: np.ndarray, ng: np.ndarray, wavelength_um: float, loss0_db_per_m: float,
                 ng0: float) -> np.ndarray:
     """Vectorised intrinsic Q: the ring model's ``Q_i = 2 pi ng / (lambda alpha)`` at the nominal point
-    (:func:`weiming.sims.ring.intrinsic_q`), scaled exactly as ``Q_i ~ ng / loss``."""
-    from weiming.sims.ring import intrinsic_q as q_ring
+    (:func:`weiming.sims.devices.ring.intrinsic_q`), scaled exactly as ``Q_i ~ ng / loss``."""
+    from weiming.sims.devices.ring import intrinsic_q as q_ring
 
     return q_ring(loss0_db_per_m, ng0, wavelength_um) * (np.asarray(ng) / ng0) * (loss0_db_per_m / np.asarray(loss_db_per_m))
 

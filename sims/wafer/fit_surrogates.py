@@ -10,7 +10,7 @@ JSON records the solver, the points, and the RMS / max error per output.
 
 Solvers: ``eim`` -- the analytic slab/effective-index model of :mod:`.slab`
 (always available; the only one that varies etch depth and composition);
-``mpb`` -- the full-vector mode solver ``weiming.sims.modes`` (width and
+``mpb`` -- the full-vector mode solver ``weiming.sims.modes.mpb`` (width and
 thickness only, so used for the ``sin100`` resonator).
 """
 
@@ -63,7 +63,7 @@ def _sin_resonator_eim(pdk: str = "sin100") -> tuple[list[str], Callable[[dict],
 
 def _sin_resonator_mpb(pdk: str = "sin100") -> tuple[list[str], Callable[[dict], dict]]:
     from weiming.pdk import get_tech
-    from weiming.sims.modes import solve_modes
+    from weiming.sims.modes.mpb import solve_modes
 
     tech = get_tech(pdk)
     w0, t0 = tech.xs("resonator").width, tech.layer_stack["core"].thickness
@@ -196,7 +196,7 @@ def provenance(pdk: str, solver: str) -> dict:
     if solver == "mpb":
         import meep
 
-        from weiming.sims.modes import ALGO_VERSION, default_numerics
+        from weiming.sims.modes.mpb import ALGO_VERSION, default_numerics
 
         out.update({"meep": meep.__version__, "modes_algo_version": ALGO_VERSION,
                     "resolution_px_per_um": default_numerics(pdk).resolution})
@@ -230,7 +230,7 @@ def solve_at(name: str, solver: str, deviations: dict) -> dict:
 def validate_vs_mpb(name: str, path: Path | None = None) -> dict:
     """Compare a stored surrogate with the full-vector mode solver at the nominal point and at +2 sigma
     of width and of thickness (the two deviations the mode solver can take): values and sensitivities."""
-    from weiming.sims.modes import solve_modes
+    from weiming.sims.modes.mpb import solve_modes
     from weiming.sims.wafer.surrogates import load
 
     pdk, xs, _, _ = SURROGATES[name]
@@ -247,7 +247,7 @@ def validate_vs_mpb(name: str, path: Path | None = None) -> dict:
         modes = solve_modes(pdk, xs, WL_UM, width=w0 + d.get("width_bias_um", 0.0),
                             thickness=t0 + d.get("core_thickness_um", 0.0))
         if not modes:
-            return {"solver": "mpb (weiming.sims.modes.solve_modes)",
+            return {"solver": "mpb (weiming.sims.modes.mpb.solve_modes)",
                     "error": f"the mode solver returned no guided mode for {pdk}/{xs} at {label}"}
         m = modes[0]
         sur = s(**d)
@@ -257,7 +257,7 @@ def validate_vs_mpb(name: str, path: Path | None = None) -> dict:
     for label in ("thickness_+2sigma", "width_+2sigma"):
         sens[label] = {src: {k: rows[label][src][k] - rows["nominal"][src][k] for k in ("neff", "ng")}
                        for src in ("mpb", "surrogate")}
-    return {"solver": "mpb (weiming.sims.modes.solve_modes)", "points": rows, "change_from_nominal": sens}
+    return {"solver": "mpb (weiming.sims.modes.mpb.solve_modes)", "points": rows, "change_from_nominal": sens}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,13 +1,13 @@
 """Slab modes and the effective index method (EIM) for the yield surrogates.
 
 This is the fast, independent solver the yield surrogates are fitted on where
-the full-vector mode solver (:mod:`weiming.sims.modes`) cannot vary a process
+the full-vector mode solver (:mod:`weiming.sims.modes.mpb`) cannot vary a process
 parameter (etch depth, guiding-layer composition) or is not available. It is
 *not* a replacement for the mode solver: the EIM is accurate for the
 sensitivities (derivatives) the yield model needs far more than for absolute
 indices, and every surrogate JSON names the solver it was fitted on.
 
-The slab solvers are those of :mod:`weiming.sims.slab` (re-exported here).
+The slab solvers are those of :mod:`weiming.sims.modes.slab` (re-exported here).
 Sources: fundamental-mode dispersion relation of the asymmetric slab,
 ``k d sqrt(n2^2 - N^2) = atan(r1 g1/k) + atan(r3 g3/k)`` with ``r = 1`` (TE) or
 ``(n2/n_i)^2`` (TM) (D. Marcuse, *Theory of Dielectric Optical Waveguides*,
@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from weiming.pdk.quaternary import HC_EV_UM  # noqa: F401  (re-exported for the device models)
 # The slab mathematics lives in the one slab module; re-exported here for the surrogates.
-from weiming.sims.slab import eim_neff, slab_confinement  # noqa: F401
-from weiming.sims.slab import three_layer_neff as slab_neff  # noqa: F401
+from weiming.sims.modes.slab import eim_neff, slab_confinement  # noqa: F401
+from weiming.sims.modes.slab import three_layer_neff as slab_neff  # noqa: F401
 
 
 def quaternary_index(wavelength_um: float, lambda_g_um: float) -> float:

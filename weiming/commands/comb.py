@@ -43,7 +43,7 @@ def comb_cmd(
     from weiming.circuits.design import DesignError, load_design
     from weiming.sims._meep import MeepMissingError
     from weiming.sims.comb import CombInputError, simulate
-    from weiming.sims.fdtd_core import silence_exit_banner, stdout_to_stderr
+    from weiming.sims.fdtd.core import silence_exit_banner, stdout_to_stderr
 
     p, d, ph = _num("pump_mw", pump_mw), _num("detuning_mhz", detuning_mhz), _num("feedback_phase", feedback_phase)
     n = _num("modes", modes, int)

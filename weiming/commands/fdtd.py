@@ -36,7 +36,7 @@ def ring2d_cmd(
                                  ("--resolution", resolution, 0.0, 1000.0, "px/um")):
         check_number(opt, v, lo=lo, hi=hi, unit=unit, lo_open=lo == 0.0)
     from weiming.sims._meep import MeepMissingError
-    from weiming.sims.fdtd_core import FdtdInputError, ring2d, silence_exit_banner
+    from weiming.sims.fdtd.core import FdtdInputError, ring2d, silence_exit_banner
 
     try:
         modes = ring2d(n_core, width, radius, fcen, df, n_clad=n_clad, pad=pad, dpml=dpml, resolution=resolution,
@@ -67,8 +67,8 @@ def sparams_cmd(
     import numpy as np
 
     from weiming.sims._meep import MeepMissingError
-    from weiming.sims.fdtd_core import FdtdInputError, silence_exit_banner
-    from weiming.sims.fdtd_sparams import parse_wavelengths, sparams, write_outputs
+    from weiming.sims.fdtd.core import FdtdInputError, silence_exit_banner
+    from weiming.sims.fdtd.sparameters import parse_wavelengths, sparams, write_outputs
 
     kw = parse_set(settings)
     check_number("--resolution", resolution, lo=0, lo_open=True, hi=1000, unit="px/um")

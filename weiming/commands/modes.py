@@ -23,7 +23,7 @@ def _run(fn):
     """Call ``fn`` and turn input and meep errors into one-line exits."""
     from weiming.pdk.materials import MaterialError
     from weiming.sims._meep import MeepMissingError
-    from weiming.sims.modes import ModeSolverInputError
+    from weiming.sims.modes.mpb import ModeSolverInputError
 
     try:
         return fn()
@@ -65,12 +65,12 @@ def register(app: typer.Typer) -> None:
         if resolution is not None and not 4 <= resolution <= 1000:
             fail(f"--resolution {resolution}: must be 4 .. 1000 pixels per um")
         check_out_file(png, "--png", (".png",))
-        from weiming.sims.modes import solve_modes
+        from weiming.sims.modes.mpb import solve_modes
 
         kw = dict(width=width, thickness=thickness, radius_um=radius, resolution=resolution)
         modes = _run(lambda: solve_modes(pdk, xs, wavelength, num_modes=num_modes, **kw))
         if png is not None:
-            from weiming.sims.modes import plot_modes
+            from weiming.sims.modes.mpb import plot_modes
 
             _run(lambda: plot_modes(pdk, xs, wavelength, png, num_modes=num_modes, **kw))
         if json_out:
@@ -107,12 +107,12 @@ def register(app: typer.Typer) -> None:
         if not 1 <= modes <= 1000:
             fail(f"--modes {modes}: must be 1 .. 1000")
         check_out_file(png, "--png", (".png",))
-        from weiming.sims.dispersion import ring_dispersion
+        from weiming.sims.modes.dispersion import ring_dispersion
 
         rd = _run(lambda: ring_dispersion(pdk, xs, radius_um=radius, fsr_hz=fsr, center_um=center, modes=modes,
                                           width=width, thickness=thickness))
         if png is not None:
-            from weiming.sims.dispersion import plot_ring_dispersion
+            from weiming.sims.modes.dispersion import plot_ring_dispersion
 
             _run(lambda: plot_ring_dispersion(rd, pdk, xs, png, width=width, thickness=thickness))
         if json_out:

@@ -32,9 +32,9 @@ def spectrum_cmd(
     check_out_file(png, "--png", (".png",))
     from weiming.pdk import UnknownPdkError
     from weiming.sims._meep import MeepMissingError
-    from weiming.sims.coupler import CouplerError
-    from weiming.sims.fdtd_core import silence_exit_banner, stdout_to_stderr
-    from weiming.sims.ring import RingModelError, plot_spectrum, spectrum
+    from weiming.sims.devices.coupler import CouplerError
+    from weiming.sims.fdtd.core import silence_exit_banner, stdout_to_stderr
+    from weiming.sims.devices.ring import RingModelError, plot_spectrum, spectrum
 
     try:
         with stdout_to_stderr():  # MPB/meep print on C stdout; keep stdout for the result

@@ -1,19 +1,19 @@
 """Tape-out stage for the InP client chip: MMI splitting and DBR grating metrics.
 
-- MMI: guided-mode propagation analysis (:mod:`weiming.sims.mmi_mpa`, 2D
+- MMI: guided-mode propagation analysis (:mod:`weiming.sims.devices.mmi_mpa`, 2D
   effective-index picture) of the PDK's ``mmi2x2`` at its nominal width and at
   +-0.1 um (a lithography width error): imbalance and excess loss. (2D FDTD of
-  the same cell, :mod:`weiming.sims.mmi`, is the full-wave check; it needs
+  the same cell, :mod:`weiming.sims.devices.mmi`, is the full-wave check; it needs
   > 30 px/um to converge on the high-contrast deep ridge, too slow for the
   quick tape-out.) The imbalance feeds the
   modulators' extinction ratio (IM I-III are MZMs between MMIs).
 - DBR: for every client, MPB solves of both grating sections (unetched ridge
-  and tooth, :func:`weiming.sims.grating.section_modes`, cached) at its comb
-  line give n_avg and kappa (:func:`weiming.sims.grating.dbr_design`, the
+  and tooth, :func:`weiming.sims.devices.grating.section_modes`, cached) at its comb
+  line give n_avg and kappa (:func:`weiming.sims.devices.grating.dbr_design`, the
   function the laser cell draws with); with the drawn period of the client's
   laser cell they give lambda_B and its detuning from the comb line. The
   injection-locking figures come from the build's manifest. Transfer-matrix
-  reflection (:mod:`weiming.sims.grating`) of the first client's back and
+  reflection (:mod:`weiming.sims.devices.grating`) of the first client's back and
   front gratings with the same indices. The per-client table is the stage's
   report section (:func:`report`).
 """
@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from weiming.sims.cache import cached
+from weiming.tapeout import common
 from weiming.tapeout.keys import code_digest
 from weiming.tapeout.runner import Context
 
@@ -31,7 +32,7 @@ C_M_PER_S = 299_792_458.0
 
 def _mmi(ctx: Context) -> dict:
     from weiming.pdk import activate
-    from weiming.sims import mmi_mpa
+    from weiming.sims.devices import mmi_mpa
 
     c = activate("inp").get_component("mmi2x2")
     w0 = float(c.settings["width"])
@@ -55,11 +56,9 @@ def _clients_laser(ctx: Context) -> list[dict]:
 
     from weiming.circuits.network import channels, clients, line_frequency_ghz
     from weiming.pdk import activate
-    from weiming.sims import grating
+    from weiming.sims.devices import grating
 
-    from weiming.tapeout.stages import _design
-
-    d = _design(ctx)
+    d = common.design(ctx)
     try:
         man = json.loads((ctx.dest / "manifest.json").read_text(encoding="utf-8"))
         built = {c["id"]: c for c in man["chips"] if c.get("kind") == "client"}
@@ -92,7 +91,7 @@ def _clients_laser(ctx: Context) -> list[dict]:
 
 def _dbr(ctx: Context, rows: list[dict]) -> dict:
     """TMM reflection of the first client's back and front gratings with the fresh section indices."""
-    from weiming.sims import grating
+    from weiming.sims.devices import grating
 
     r0 = rows[0]
     info, sec = r0["_laser"], r0["_sections"]
@@ -119,12 +118,10 @@ def _dbr(ctx: Context, rows: list[dict]) -> dict:
 
 
 def run(ctx: Context) -> dict:
-    from weiming.tapeout.stages import _design, _mpl, _plot_path
-
     m = _mmi(ctx)
     rows = _clients_laser(ctx)
     dbr = _dbr(ctx, rows)
-    plt = _mpl()
+    plt = common.mpl()
     fig, ax = plt.subplots(figsize=(5.5, 3.5))
     for side, colour in (("back", "#9467bd"), ("front", "#d62728")):
         wl, r = (np.asarray(a) for a in dbr["_spectra"][side])
@@ -137,7 +134,7 @@ def run(ctx: Context) -> dict:
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(_plot_path(ctx, "inp_models", "dbr_reflection"), dpi=120)
+    fig.savefig(common.plot_path(ctx, "inp_models", "dbr_reflection"), dpi=120)
     plt.close(fig)
     fig, ax = plt.subplots(figsize=(5.5, 3.5))
     w = [p["width_um"] for p in m["points"]]
@@ -148,10 +145,10 @@ def run(ctx: Context) -> dict:
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(_plot_path(ctx, "inp_models", "mmi_width"), dpi=120)
+    fig.savefig(common.plot_path(ctx, "inp_models", "mmi_width"), dpi=120)
     plt.close(fig)
     dbr.pop("_spectra")
-    sp = _design(ctx).spec
+    sp = common.design(ctx).spec
     spec = sp.laser
     table = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
     worst = max(table, key=lambda r: abs(r["bragg_detuning_ghz"]))

@@ -16,48 +16,12 @@ import numpy as np
 from weiming.sims.cache import atomic_write_text, cached
 from weiming.tapeout import report as rp
 from weiming.tapeout import stage_comb, stage_network
+from weiming.tapeout.common import design as _design
+from weiming.tapeout.common import line_plot as _line_plot
+from weiming.tapeout.common import mpl as _mpl
+from weiming.tapeout.common import plot_path as _plot_path
 from weiming.tapeout.keys import code_digest, file_digest
 from weiming.tapeout.runner import Context, Stage
-
-
-def _design(ctx: Context):
-    """The run's validated design (loaded once by the tape-out; loaded here when a stage runs alone)."""
-    if ctx.design is None:
-        from weiming.circuits.design import load_design
-
-        ctx.design = load_design(ctx.config)
-    return ctx.design
-
-
-def _plot_path(ctx: Context, stage: str, name: str) -> Path:
-    p = ctx.out / "plots" / f"{name}.png"
-    p.parent.mkdir(parents=True, exist_ok=True)
-    ctx.add_artifact(stage, p)
-    return p
-
-
-def _line_plot(ctx: Context, stage: str, name: str, x, y, *, xlabel: str, ylabel: str, title: str,
-               style: str = "-") -> None:
-    """One curve in the report's style, saved as ``plots/<name>.png`` and registered for ``stage``."""
-    plt = _mpl()
-    fig, ax = plt.subplots(figsize=(5.5, 3.5))
-    ax.plot(x, y, style, color="#3c7be0")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(_plot_path(ctx, stage, name), dpi=120)
-    plt.close(fig)
-
-
-def _mpl():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 # --------------------------------------------------------------------------- build
@@ -211,7 +175,7 @@ def drawn_ring_radius_um(ctx: Context) -> tuple[float, str]:
 
 def stage_comb_dispersion(ctx: Context) -> dict[str, Any]:
     """MPB resonances of the ring at the radius the build draws: FSR against the design, Dint, regime."""
-    from weiming.sims.dispersion import ring_dispersion
+    from weiming.sims.modes.dispersion import ring_dispersion
 
     d = _design(ctx)
     pdk, fsr = d.server.pdk, d.network.fsr_ghz * 1e9
@@ -237,7 +201,7 @@ def stage_comb_dispersion(ctx: Context) -> dict[str, Any]:
 # ------------------------------------------------------------------ comb ring
 def stage_comb_ring(ctx: Context) -> dict[str, Any]:
     from weiming.pdk import get_tech
-    from weiming.sims import coupler, ring
+    from weiming.sims.devices import coupler, ring
 
     disp = ctx.results.get("comb_dispersion") or {}
     if "ng" not in disp:

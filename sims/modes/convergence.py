@@ -3,8 +3,8 @@
 ``convergence_study`` solves the fundamental mode of a cross-section for a
 list of resolutions (margins fixed) and a list of margins (resolution fixed)
 and reports neff and its change against the finest/largest run. The defaults
-in :data:`weiming.sims.modes.DEFAULT_NUMERICS` were chosen from these tables
-(``python -m weiming.sims.convergence sin100 resonator``): the smallest
+in :data:`weiming.sims.modes.mpb.DEFAULT_NUMERICS` were chosen from these tables
+(``python -m weiming.sims.modes.convergence sin100 resonator``): the smallest
 settings whose neff is within ~1e-4 of the finest run and whose ng is within
 ~1e-3, at a runtime that keeps a 41-wavelength sweep near a minute on 2 cores.
 """
@@ -15,7 +15,7 @@ import sys
 import time
 from dataclasses import replace
 
-from weiming.sims.modes import MpbWaveguide, NG_STEP_UM, default_numerics, xs_geometry
+from weiming.sims.modes.mpb import MpbWaveguide, NG_STEP_UM, default_numerics, xs_geometry
 
 
 def _neff_ng(geom, num, wavelength_um: float) -> tuple[float, float, float]:

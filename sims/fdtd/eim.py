@@ -13,7 +13,7 @@ Method (Marcatili/Knox-Toulios effective-index method, e.g. K. Okamoto,
    with in-plane E (Hz, "TM" in slab language) and the lateral 1D problem for
    supermodes is solved with the TM slab operator.
 
-The 1D slabs are solved by the one slab module, :mod:`weiming.sims.slab`
+The 1D slabs are solved by the one slab module, :mod:`weiming.sims.modes.slab`
 (finite differences for multilayers and index profiles, checked against the
 closed-form slab in ``tests/test_coupler.py`` and ``tests/test_modes.py``).
 """
@@ -26,8 +26,8 @@ from typing import Sequence
 
 import numpy as np
 
-from weiming.sims.slab import SlabError, fd_modes
-from weiming.sims.slab import multilayer_neff as _multilayer_neff
+from weiming.sims.modes.slab import SlabError, fd_modes
+from weiming.sims.modes.slab import multilayer_neff as _multilayer_neff
 
 
 class EimError(ValueError):
@@ -37,7 +37,7 @@ class EimError(ValueError):
 def slab_neff(indices: Sequence[float], thicknesses_um: Sequence[float], wavelength_um: float, *,
               pol: str = "TE", num_modes: int = 1, cladding_um: float | None = None,
               dx_um: float | None = None) -> list[float]:
-    """Guided effective indices (descending) of a 1D multilayer: :func:`weiming.sims.slab.multilayer_neff`."""
+    """Guided effective indices (descending) of a 1D multilayer: :func:`weiming.sims.modes.slab.multilayer_neff`."""
     try:
         return _multilayer_neff(indices, thicknesses_um, wavelength_um, pol=pol, num_modes=num_modes,
                                 cladding_um=cladding_um, dx_um=dx_um)

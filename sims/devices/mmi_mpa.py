@@ -9,15 +9,15 @@ so the excess loss is the power that the guided modes of the MMI do not carry
 into the outputs (imaging error), not radiation at the junctions.
 
 The lateral problem is the 1D slab of the effective-index reduction
-(:func:`weiming.sims.fdtd_eim.reduce_2d`: core = slab TE index of the vertical
+(:func:`weiming.sims.fdtd.eim.reduce_2d`: core = slab TE index of the vertical
 stack, cladding = the etched region's index). The quasi-TE mode of a ridge has
 its electric field along the lateral axis, so the lateral 1D problem is the
 TM one (field H, operator d/dx (1/eps) d/dx, modes orthogonal with weight
-1/eps), solved by the finite differences of :mod:`weiming.sims.slab`.
+1/eps), solved by the finite differences of :mod:`weiming.sims.modes.slab`.
 
 This is a fast model (milliseconds per point) used for width/length
 sensitivities in the tape-out and the yield surrogates; 2D/3D FDTD
-(:mod:`weiming.sims.mmi`) is the full-wave check.
+(:mod:`weiming.sims.devices.mmi`) is the full-wave check.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from weiming.sims.slab import fd_modes
+from weiming.sims.modes.slab import fd_modes
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def lateral_modes(n_core: float, n_clad: float, width_um: float, wavelength_um: 
 
     Fields are normalised so that ``sum(f_m f_n inv_eps) dx = delta_mn`` (for TE
     the weight is 1). The slab module's finite-difference solver
-    (:func:`weiming.sims.slab.fd_modes`, cell-averaged walls) on a grid of
+    (:func:`weiming.sims.modes.slab.fd_modes`, cell-averaged walls) on a grid of
     ``span_um`` centred on the guide: guides of the same span share the grid.
     """
     span = span_um or width_um + 6 * wavelength_um
@@ -112,7 +112,7 @@ def split_cell(pdk: str, cell: str = "mmi2x2", *, width_um: float | None = None,
     error detunes the self-imaging.
     """
     from weiming.pdk import activate
-    from weiming.sims.fdtd_eim import reduce_2d
+    from weiming.sims.fdtd.eim import reduce_2d
 
     c = activate(pdk).get_component(cell, **(settings or {}))
     w0, length = float(c.info["width"]), float(c.info["length"])

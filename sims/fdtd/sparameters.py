@@ -3,7 +3,7 @@
 - Geometry: every polygon on the PDK's waveguide layers becomes a meep
   ``Prism``; each optical port's waveguide is extended straight through the
   PML. 2D (default): indices from the effective-index reduction
-  (:func:`weiming.sims.fdtd_eim.reduce_2d`) at the band centre, quasi-TE = Hz
+  (:func:`weiming.sims.fdtd.eim.reduce_2d`) at the band centre, quasi-TE = Hz
   polarisation. 3D (``three_d=True``, Si3N4 PDKs): prisms of the core thickness
   in the oxide cladding with material indices at the band centre, quasi-TE
   (``EVEN_Z``: Ey-dominant) ports.
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from weiming.sims.fdtd_core import FdtdInputError, check_positive, meep_module, stdout_to_stderr
+from weiming.sims.fdtd.core import FdtdInputError, check_positive, meep_module, stdout_to_stderr
 
 C_M_PER_S = 299_792_458.0
 
@@ -92,7 +92,7 @@ def sparams(cell: str, pdk: str, *, settings: dict | None = None, resolution: fl
             use_symmetry: bool = True, progress: bool = False) -> SParams:
     """S-parameters of ``cell`` (any registered cell of ``pdk`` with ``settings``) by FDTD."""
     from weiming.pdk import activate, get_tech
-    from weiming.sims.fdtd_eim import PML_FIELD_FRACTION, EimError, guide_margin_um, reduce_2d
+    from weiming.sims.fdtd.eim import PML_FIELD_FRACTION, EimError, guide_margin_um, reduce_2d
 
     check_positive(resolution=resolution, dpml_um=dpml_um)
     if margin_um is not None:

@@ -9,7 +9,12 @@ Public API (meep units inside: um and 1/um, c = 1):
   written by :func:`write_outputs` as Touchstone (.sNp, scikit-rf), JSON and PNG;
 - :func:`reduce_2d` - the effective-index reduction used for 2D runs.
 
-2D method (effective-index method, see :mod:`weiming.sims.fdtd_eim`): the 2D
+Modules: :mod:`.core` (meep plumbing, Harminv, 2D rings), :mod:`.coupler` (2D
+point-coupler world), :mod:`.eim` (effective-index reduction to 2D),
+:mod:`.sparameters` (S-parameters of a PDK cell). This package's ``__init__``
+re-exports their public API and nothing else.
+
+2D method (effective-index method, see :mod:`weiming.sims.fdtd.eim`): the 2D
 core index is the fundamental TE slab effective index of the PDK's vertical
 layer stack under the waveguide layer at the centre wavelength (1D finite
 differences on the materials' Sellmeier indices); the background is the slab
@@ -34,10 +39,10 @@ better parallelised across processes with the serial build (``weiming sweep``).
 
 from __future__ import annotations
 
-from weiming.sims.fdtd_core import FdtdInputError, Resonance, ring2d, ring_bus_2d
-from weiming.sims.fdtd_coupler import CouplerFdtd, coupler_fdtd_2d
-from weiming.sims.fdtd_eim import Reduction2D, bent_slab_ng, reduce_2d
-from weiming.sims.fdtd_sparams import SParams, parse_wavelengths, sparams, write_outputs
+from weiming.sims.fdtd.core import FdtdInputError, Resonance, ring2d, ring_bus_2d
+from weiming.sims.fdtd.coupler import CouplerFdtd, coupler_fdtd_2d
+from weiming.sims.fdtd.eim import Reduction2D, bent_slab_ng, reduce_2d
+from weiming.sims.fdtd.sparameters import SParams, parse_wavelengths, sparams, write_outputs
 
 __all__ = ["FdtdInputError", "Resonance", "ring2d", "ring_bus_2d", "CouplerFdtd", "coupler_fdtd_2d", "Reduction2D",
            "bent_slab_ng", "reduce_2d", "SParams", "parse_wavelengths", "sparams", "write_outputs"]

@@ -140,7 +140,7 @@ __all__ = ["FdtdInputError", "meep_module", "stdout_to_stderr", "silence_exit_ba
 
 def margin_2d(n_core: float, n_clad: float, width_um: float, wavelength_um: float, margin: float | None) -> float:
     """Cladding (um) between a 2D guide and the PML: from its decay length, or a given ``margin`` checked against it."""
-    from weiming.sims.fdtd_eim import EimError, guide_margin_um
+    from weiming.sims.fdtd.eim import EimError, guide_margin_um
 
     try:
         return guide_margin_um(n_core, n_clad, width_um, wavelength_um, margin, "margin")[0]

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from weiming.sims.ring import C_M_PER_S
+from weiming.sims.devices.ring import C_M_PER_S
 
 
 class AmziError(ValueError):

@@ -22,7 +22,7 @@ Round-trip phase ``phi(omega) = L (beta0 + beta1 dw + beta2 dw^2 / 2)`` with
 ``beta0 = 2 pi neff / lambda0``, ``beta1 = ng / c`` and ``beta2`` from the ring's
 integrated dispersion ``D2`` (``omega_mu = omega_0 + D1 mu + D2 mu^2 / 2``):
 ``beta2 = -2 pi D2 / (L D1^3)`` with angular D1, D2 (``d2_hz`` is ``D2 / 2 pi``
-as returned by :func:`weiming.sims.dispersion.ring_dispersion`).
+as returned by :func:`weiming.sims.modes.dispersion.ring_dispersion`).
 """
 
 from __future__ import annotations
@@ -244,13 +244,13 @@ def spectrum(pdk: str, radius_um: float, gap_um: float, *, loss_db_per_m: float 
              coupler: str = "point", wrap_angle_deg: float | None = None, center_um: float = 1.54978,
              xs: str | None = None, n_fsr: float = 2.0, dispersion: bool = True) -> dict:
     """All-pass spectrum and figures of merit of a PDK ring: kappa^2 from the coupler model, neff/ng/D2
-    from the mode solver (bent ring, :func:`weiming.sims.dispersion.ring_dispersion`), loss from the PDK.
+    from the mode solver (bent ring, :func:`weiming.sims.modes.dispersion.ring_dispersion`), loss from the PDK.
 
     Returns a JSON-ready dict; the spectrum samples ``n_fsr`` FSRs around
     ``center_um`` coarsely plus +-20 linewidths around every resonance.
     """
     from weiming.pdk import get_tech
-    from weiming.sims import coupler as cpl
+    from weiming.sims.devices import coupler as cpl
 
     tech = get_tech(pdk)
     if xs is None:
@@ -264,12 +264,12 @@ def spectrum(pdk: str, radius_um: float, gap_um: float, *, loss_db_per_m: float 
     width = tech.xs(xs).width
     k2 = cpl.kappa2(pdk, gap_um, radius_um, width, coupler, wrap_angle_deg, center_um)
     if dispersion:
-        from weiming.sims.dispersion import ring_dispersion
+        from weiming.sims.modes.dispersion import ring_dispersion
 
         rd = ring_dispersion(pdk, xs, radius_um=radius_um, center_um=center_um)
         neff, ng, d2 = rd.neff, rd.ng, rd.d2_hz
     else:
-        from weiming.sims.modes import solve_modes
+        from weiming.sims.modes.mpb import solve_modes
 
         m = solve_modes(pdk, xs, center_um, radius_um=radius_um)[0]
         neff, ng, d2 = m.neff, m.ng, 0.0

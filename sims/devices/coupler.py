@@ -12,9 +12,9 @@ Method
    (:func:`supermodes_xs`, cached on disk), tabulated from the design gap
    outwards and interpolated in ``log(split)`` (:func:`split_table_xs`).
    Checked against femwell supermodes of the same cross-section
-   (:func:`weiming.sims.femwell_check.femwell_kappa2`; tests/test_coupler.py).
+   (:func:`weiming.sims.modes.femwell_check.femwell_kappa2`; tests/test_coupler.py).
    ``method="slab"`` / :func:`kappa2_2d`: the 2D effective-index world
-   (:func:`weiming.sims.fdtd_eim.reduce_2d`, vertical TE slab, then a lateral
+   (:func:`weiming.sims.fdtd.eim.reduce_2d`, vertical TE slab, then a lateral
    TM-slab solve of the two-core profile) -- the world the 2D FDTD simulates,
    so it is the model that the 2D FDTD checks, but NOT the chip: at 1.55 um it
    overestimates the split of sin100 at a 2.5-um gap 1.6x (5.0e-4 vs 3.2e-4)
@@ -39,7 +39,7 @@ Method
 
 Assumptions: two-mode CMT is lossless, so the model's excess loss is zero; the
 excess loss (radiation, mode mismatch) is what the FDTD of
-:mod:`weiming.sims.fdtd_coupler` measures in ``1 - |t|^2 - kappa^2``. Bending
+:mod:`weiming.sims.fdtd.coupler` measures in ``1 - |t|^2 - kappa^2``. Bending
 changes of the modes are neglected (R >> w); ``beta`` of both guides is that of
 the straight guide (full-vector, or of the 2D reduction for ``method="slab"``).
 """
@@ -52,7 +52,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from weiming.sims.fdtd_eim import slab_neff
+from weiming.sims.fdtd.eim import slab_neff
 
 
 class CouplerError(ValueError):
@@ -252,7 +252,7 @@ def decay_constant_per_um(pdk: str, xs: str, wavelength_um: float, width_um: flo
     the index of the material above the core. The field decays as ``exp(-gamma d)``
     away from the core; 1/gamma is the decay length that sets cladding and PML margins.
     """
-    from weiming.sims.modes import solve_modes, xs_geometry
+    from weiming.sims.modes.mpb import solve_modes, xs_geometry
 
     geom = xs_geometry(pdk, xs, width=width_um)
     n_cl = geom.n_at(wavelength_um)[geom.material_at(0.0, geom.core_z[1] + 0.5)]
@@ -265,14 +265,14 @@ def supermodes_xs(pdk: str, xs: str, gap_um: float, wavelength_um: float, width_
     """Even and odd supermode indices of two parallel guides of cross-section ``xs`` (MPB, cached on disk).
 
     Full-vector: the real 2D cross-section (both cores in the PDK layer stack,
-    :func:`weiming.sims.modes.pair_geometry`) solved by MPB once per mirror
+    :func:`weiming.sims.modes.mpb.pair_geometry`) solved by MPB once per mirror
     parity about the symmetry plane between the guides, on the PDK's default
-    grid (:data:`weiming.sims.modes.DEFAULT_NUMERICS`; the sin100 split at a
+    grid (:data:`weiming.sims.modes.mpb.DEFAULT_NUMERICS`; the sin100 split at a
     2.5-um gap changes by +1.9 % from 20 to 30 px/um and by +0.3 % from 30 to
     40 px/um). Returns ``{"n_even", "n_odd", "split"}`` (``split = n_even - n_odd > 0``).
     """
     from weiming.sims.cache import cached
-    from weiming.sims.modes import ALGO_VERSION, MpbWaveguide, default_numerics, pair_geometry, xs_geometry
+    from weiming.sims.modes.mpb import ALGO_VERSION, MpbWaveguide, default_numerics, pair_geometry, xs_geometry
 
     single = xs_geometry(pdk, xs, width=width_um)
     geom = pair_geometry(single, gap_um)
@@ -327,7 +327,7 @@ def coupler_model(pdk: str, gap_um: float, radius_um: float, width_um: float | N
     ``method="full-vector"`` (default): supermode splits of the real 2D
     cross-section (:func:`supermodes_xs`) and the full-vector single-guide
     index for the phase mismatch. ``method="slab"``: the 2D effective-index
-    world (:func:`weiming.sims.fdtd_eim.reduce_2d` + lateral TM slab), i.e. the
+    world (:func:`weiming.sims.fdtd.eim.reduce_2d` + lateral TM slab), i.e. the
     world of the 2D FDTD; it is NOT the chip's coupling (errors in the module docstring).
     """
     from weiming.pdk import get_tech
@@ -344,7 +344,7 @@ def coupler_model(pdk: str, gap_um: float, radius_um: float, width_um: float | N
         raise CouplerError(f"gap={gap_um} um is below the minimum space {rule.value:.2f} um of layer {x.layer} "
                            f"(rule {rule.name}, PDK {pdk})")
     if method == "slab":
-        from weiming.sims.fdtd_eim import reduce_2d
+        from weiming.sims.fdtd.eim import reduce_2d
 
         red = reduce_2d(pdk, x.layer, wavelength_um)
         inputs = dict(n_core=red.n_core, n_clad=red.n_clad, width_um=w, gap_um=float(gap_um),
@@ -354,7 +354,7 @@ def coupler_model(pdk: str, gap_um: float, radius_um: float, width_um: float | N
             red.n_core, red.n_clad, w, gap_um, radius_um, coupler=coupler, wrap_angle_deg=wrap_angle_deg,
             wavelength_um=wavelength_um).to_json())
         return CouplerResult(**val)
-    from weiming.sims.modes import ModeSolverInputError, solve_modes, xs_geometry
+    from weiming.sims.modes.mpb import ModeSolverInputError, solve_modes, xs_geometry
 
     try:
         g_tab, dn_tab = split_table_xs(pdk, xs, float(gap_um), float(wavelength_um), w)

@@ -3,8 +3,8 @@
 Every slab calculation in the package goes through here: the SiN cells'
 effective-index estimate (:mod:`weiming.components.sin._optics`), the yield
 surrogates (:mod:`weiming.sims.wafer.slab`), the effective-index reduction for
-2D FDTD and the coupler's 2D world (:mod:`weiming.sims.fdtd_eim`), the bent 2D
-guide, and the MMI mode-propagation analysis (:mod:`weiming.sims.mmi_mpa`).
+2D FDTD and the coupler's 2D world (:mod:`weiming.sims.fdtd.eim`), the bent 2D
+guide, and the MMI mode-propagation analysis (:mod:`weiming.sims.devices.mmi_mpa`).
 
 Two solvers, checked against each other and against the closed form in
 ``tests/test_modes.py``:

@@ -210,7 +210,7 @@ def pair_geometry(geom: XsGeometry, gap_um: float) -> XsGeometry:
 
 
 # ---------------------------------------------------------------------------
-# Numerical settings (chosen with weiming.sims.convergence; see its docstring)
+# Numerical settings (chosen with weiming.sims.modes.convergence; see its docstring)
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Numerics:
@@ -222,7 +222,7 @@ class Numerics:
     tolerance: float = 1e-8  # MPB eigensolver tolerance (1e-9 changes neff by 4e-9 and D by 1e-6 relative, 1.8x slower)
 
 
-#: Defaults per PDK from the convergence study (``python -m weiming.sims.convergence
+#: Defaults per PDK from the convergence study (``python -m weiming.sims.modes.convergence
 #: sin100 resonator``, 1.55 um). sin100 resonator, neff (ng) change against the
 #: finest run: resolution 20/30/40 vs 60 px/um: +3.3e-4/+1.4e-4/+4.6e-5
 #: (ng +1.9e-3/+7.3e-4/+3.0e-4); margins 1.5/2.5/3.5 vs 5 um: +1.9e-3/+1.2e-4/

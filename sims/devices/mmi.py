@@ -1,6 +1,6 @@
 """MMI splitters: splitting ratio, imbalance and excess loss vs width by FDTD of the PDK cell.
 
-Each point is an S-parameter run (:func:`weiming.sims.fdtd_sparams.sparams`,
+Each point is an S-parameter run (:func:`weiming.sims.fdtd.sparameters.sparams`,
 2D effective-index reduction by default, ``three_d=True`` for a 3D check on
 the Si3N4 PDKs) of the registered ``mmi1x2``/``mmi2x2`` cell with its
 ``width`` (InP) or ``width_mmi`` (Si3N4) changed and, by default, the length
@@ -23,7 +23,7 @@ FDTD images a ~6 % longer MMI, which is 0.9 dB of spurious excess loss on the
 equal the continuum ones at the drawn length L; the junctions, access guides
 and everything else are simulated as drawn. The residual error is O(dx^4) in
 the beat phases plus the usual staircase/averaging error of the walls.
-Checked against the guided-mode propagation analysis (:mod:`weiming.sims.mmi_mpa`,
+Checked against the guided-mode propagation analysis (:mod:`weiming.sims.devices.mmi_mpa`,
 ``benchmarks/fdtd.py --mmi``, ``tests/test_inp_models.py``): InP 1x2 excess
 0.062/0.089 dB at 14/20 px/um compensated vs MPA 0.15-0.17 dB (uncompensated
 2.45/0.95/0.41/0.28 dB at 14/20/30/40 px/um, as predicted by the MPA of an
@@ -105,7 +105,7 @@ def _core_index(pdk: str, wavelength_um: float, three_d: bool) -> float:
         from weiming.pdk.materials import get_material
 
         return float(get_material(get_tech(pdk).layer_stack["core"].material).n(wavelength_um))
-    from weiming.sims.fdtd_eim import reduce_2d
+    from weiming.sims.fdtd.eim import reduce_2d
 
     return reduce_2d(pdk, None, wavelength_um).n_core
 
@@ -121,7 +121,7 @@ def split(pdk: str, width_um: float, *, cell: str = "mmi2x2", length_um: float |
     drawn length L without the grid's beat-length error; the returned
     ``length_um`` is always the drawn L.
     """
-    from weiming.sims.fdtd_sparams import sparams
+    from weiming.sims.fdtd.sparameters import sparams
 
     kw = dict(settings or {})
     kw[_width_key(pdk)] = width_um

@@ -3,7 +3,7 @@
 A first-order grating is a stack of ``n_periods`` periods, each a section of
 index ``n_hi`` (length ``duty * period``) and one of ``n_lo``; the indices are
 the effective indices of the unetched and etched waveguide sections (e.g. from
-the effective-index reduction of the InP stack, :func:`weiming.sims.fdtd_eim.reduce_2d`).
+the effective-index reduction of the InP stack, :func:`weiming.sims.fdtd.eim.reduce_2d`).
 
 - Transfer matrix (normal incidence, characteristic matrices of homogeneous
   layers; M. Born, E. Wolf, "Principles of Optics", 7th ed., sec. 1.6): exact
@@ -105,7 +105,7 @@ def tmm_reflection(wavelength_um, n_hi: float, n_lo: float, period_um: float, n_
 def fdtd_reflection_1d(wavelengths_um, n_hi: float, n_lo: float, period_um: float, n_periods: int, *,
                        duty: float = 0.5, resolution: float = 200, decay_by: float = 1e-6) -> np.ndarray:
     """Reflectivity of the same stack by 1D meep FDTD (independent check of :func:`tmm_reflection`)."""
-    from weiming.sims.fdtd_core import meep_module, stdout_to_stderr
+    from weiming.sims.fdtd.core import meep_module, stdout_to_stderr
 
     _check(n_hi, n_lo, period_um, n_periods, duty)
     mp = meep_module()
@@ -205,7 +205,7 @@ def tooth_geometry(pdk: str = "inp", width: float | None = None, depth_um: float
     from dataclasses import replace
 
     from weiming.pdk import get_tech
-    from weiming.sims.modes import Rect, xs_geometry
+    from weiming.sims.modes.mpb import Rect, xs_geometry
 
     t = get_tech(pdk)
     d = float(t.extra["etches"]["grating"]["depth"] if depth_um is None else depth_um)
@@ -226,7 +226,7 @@ def section_modes(wavelength_um: float, *, pdk: str = "inp", width: float | None
     from dataclasses import asdict
 
     from weiming.sims.cache import cached
-    from weiming.sims.modes import NG_STEP_UM, MpbWaveguide, default_numerics, xs_geometry
+    from weiming.sims.modes.mpb import NG_STEP_UM, MpbWaveguide, default_numerics, xs_geometry
 
     from weiming.pdk import get_tech
 

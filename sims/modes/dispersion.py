@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from weiming.sims.cache import cached
-from weiming.sims.modes import (
+from weiming.sims.modes.mpb import (
     ALGO_VERSION,
     ModeSolverInputError,
     MpbWaveguide,
@@ -328,7 +328,7 @@ def plot_dispersion_curve(curve: DispersionCurve, pdk: str, xs: str, path) -> Pa
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from weiming.sims.modes import _core_color
+    from weiming.sims.modes.mpb import _core_color
 
     c = _core_color(pdk, xs)
     wl = np.asarray(curve.wavelengths_um) * 1e3
@@ -351,7 +351,7 @@ def plot_ring_dispersion(rd: RingDispersion, pdk: str, xs: str, path, **_) -> Pa
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from weiming.sims.modes import _core_color
+    from weiming.sims.modes.mpb import _core_color
 
     c = _core_color(pdk, xs)
     wl = np.asarray(rd.details["fit_wavelengths_um"])

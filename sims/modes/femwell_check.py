@@ -1,7 +1,7 @@
 """Second, independent mode solver (femwell finite elements) for validating MPB.
 
 Validation only (femwell is the optional ``validation`` extra). The same
-:class:`weiming.sims.modes.XsGeometry` rectangles are meshed with gmsh (fine
+:class:`weiming.sims.modes.mpb.XsGeometry` rectangles are meshed with gmsh (fine
 near the core, coarse far away: a non-uniform mesh, unlike MPB's uniform
 grid) and solved with second-order Nedelec x Lagrange elements
 (``femwell.maxwell.waveguide.compute_modes``). One mesh serves every
@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from weiming.sims.modes import NG_STEP_UM, XsGeometry, default_numerics, pair_geometry, xs_geometry  # noqa: F401
+from weiming.sims.modes.mpb import NG_STEP_UM, XsGeometry, default_numerics, pair_geometry, xs_geometry  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def compare_solvers(pdk: str, xs: str, wavelength_um: float = 1.55, *, step_um: 
     Both use the same stencil (+-``step_um``), so the comparison measures the
     solvers, not the differencing.
     """
-    from weiming.sims.dispersion import neff_sweep
+    from weiming.sims.modes.dispersion import neff_sweep
 
     wls = np.array([wavelength_um - step_um, wavelength_um, wavelength_um + step_um])
     mpb = neff_sweep(pdk, xs, wls, width=width, thickness=thickness)
@@ -185,11 +185,11 @@ def femwell_kappa2(pdk: str, xs: str, gap_um: float, radius_um: float, *, couple
     lengths further out (its own single-guide mode sets the decay length); the
     split is exponential through and beyond them. The same coupled-mode
     integration along the curved gap as the production model
-    (:func:`weiming.sims.coupler.integrate_coupler`) turns it into kappa^2.
+    (:func:`weiming.sims.devices.coupler.integrate_coupler`) turns it into kappa^2.
     """
     import math
 
-    from weiming.sims.coupler import integrate_coupler
+    from weiming.sims.devices.coupler import integrate_coupler
 
     geom = xs_geometry(pdk, xs)
     n_cl = geom.n_at(wavelength_um)[geom.material_at(0.0, geom.core_z[1] + 0.5)]

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from weiming.sims.fdtd_core import check_positive, margin_2d, meep_module, stdout_to_stderr
+from weiming.sims.fdtd.core import check_positive, margin_2d, meep_module, stdout_to_stderr
 
 
 @dataclass(frozen=True)
