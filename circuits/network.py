@@ -33,10 +33,14 @@ class Client:
     pair_member: str    # "A" | "B" ...
 
 
+def comb_line_ghz(center_wavelength_nm: float, fsr_ghz: float, m):
+    """Frequency (GHz) of comb line ``m`` (int or integer array) counted from the line at ``center_wavelength_nm``."""
+    return C_M_PER_S / (center_wavelength_nm * 1e-9) / 1e9 + m * fsr_ghz
+
+
 def line_frequency_ghz(plan: NetworkPlan, m: int) -> float:
     """Frequency of comb line ``m`` (GHz)."""
-    f0_ghz = C_M_PER_S / (plan.center_wavelength_nm * 1e-9) / 1e9
-    return f0_ghz + m * plan.fsr_ghz
+    return comb_line_ghz(plan.center_wavelength_nm, plan.fsr_ghz, m)
 
 
 def channels(plan: NetworkPlan) -> list[Channel]:

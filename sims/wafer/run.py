@@ -89,11 +89,12 @@ class ChipSim:
 
 
 def _ctx(design: Design, layout: WaferLayout) -> dict:
+    from weiming.circuits.network import comb_line_ghz
+
     comb = design.comb
-    nu0 = C_M_S / (comb.center_nm * 1e-9)
     ch = np.arange(layout.n_sites) % comb.channels
     k = np.asarray(comb.line_index)[ch]
-    line_nm = C_M_S / (nu0 + k * comb.fsr_ghz * 1e9) * 1e9
+    line_nm = C_M_S / (comb_line_ghz(comb.center_nm, comb.fsr_ghz, k) * 1e9) * 1e9
     return {"wavelength_um": comb.center_nm * 1e-3, "center_nm": comb.center_nm, "fsr_ghz": comb.fsr_ghz,
             "line_nm": line_nm, "channel_index": ch}
 

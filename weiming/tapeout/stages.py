@@ -245,7 +245,9 @@ def stage_comb_ring(ctx: Context) -> dict[str, Any]:
     return {"gap_um": gap, "coupler": kind, "drop_port": drop, "kappa2": k2, "qi": qi, "qc": qc, "ql": ql,
             "extinction_db": extinction_db, "fsr_nm": fsr_um * 1e3,
             "resonance_offset_pm": (lam_res - lam) * 1e6,
-            "regime": "over-coupled" if qc < qi else "under-coupled",
+            # Critical coupling when the external loss rate equals the intrinsic one: with a drop bus
+            # both couplers load the ring (external Q = qc/2), so the regime compares qc/2 with qi.
+            "regime": "over-coupled" if qc / (2.0 if drop else 1.0) < qi else "under-coupled",
             "passed": all(lo <= v <= hi for v, (lo, hi) in ((qi, spec.qi_range), (ql, spec.loaded_q_range),
                                                              (qc / qi, spec.qc_over_qi_range)))}
 
