@@ -26,6 +26,7 @@ def _run(args, env=None):
     (["dispersion", "--pdk", "sin100", "--xs", "resonator", "--radius", "-5"], "--radius -5"),
     (["dispersion", "--pdk", "inp", "--xs", "metal_rf", "--radius", "100"], "electrical"),
     (["dispersion", "--pdk", "sin100", "--xs", "resonator", "--fsr", "3e10", "--thickness", "-0.1"], "--thickness"),
+    (["dispersion", "--pdk", "sin100", "--xs", "resonator", "--radius", "100", "--solver", "fdtd"], "--solver fdtd"),
 ])
 def test_bad_input_exits_2_with_message(args, msg):
     r = _run(args)

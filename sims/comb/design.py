@@ -182,7 +182,7 @@ def ring_model(design, modes: int = 64) -> RingModel:
     qc = ring.coupling_q(k2, rd.ng, circ, lam)
     w0 = 2 * math.pi * f0
     g0 = kerr_g0(w0, gamma, rd.ng, circ * 1e-6)
-    srcs = (("dint", "weiming.sims.modes.dispersion.ring_dispersion (MPB bent mode)"),
+    srcs = (("dint", "weiming.sims.modes.dispersion.ring_dispersion (MPB bent mode, Richardson over two grids)"),
             ("kappa0", f"PDK {pdk} loss_db_per_m = {loss} via weiming.sims.devices.ring.intrinsic_q"),
             ("kappa_ex", f"weiming.sims.devices.coupler.kappa2 at gap {rc.gap_um} um ({rc.coupler})"),
             ("g0", "hbar w0 gamma vg^2 / L; gamma from the mode solver A_eff and n2 = "

@@ -2,12 +2,20 @@
 
 Method
 ------
-1. ``dispersion_curve``: neff(lambda) of the fundamental mode at every
-   wavelength of a sweep, all on ONE fixed MPB grid (:class:`MpbWaveguide`),
-   material dispersion through the Sellmeier models at each wavelength,
-   each solve warm-started from the previous one. Then
-   ``ng = n - lambda dn/dlambda``, ``D = -(lambda/c) d2n/dlambda2`` and
-   ``beta2 = -lambda^2 D / (2 pi c)`` by second-order finite differences.
+0. Solvers (:func:`solver_neff`). The default, ``richardson``: the
+   fundamental mode's neff from MPB on two fixed grids (20 and 30 px/um),
+   extrapolated to zero pixel size (MPB with sub-pixel smoothing and
+   pixel-aligned core faces converges to second order), material dispersion
+   through the Sellmeier models at each wavelength, each solve warm-started
+   from the previous one. ``mpb`` (one grid) and ``femwell`` (finite
+   elements) stay available as cross-checks. benchmarks/dispersion.py times
+   all three against a converged femwell reference; docs/models/modes.md
+   carries its numbers.
+1. ``dispersion_curve``: by default neff at a few Chebyshev wavelengths of
+   the band and a polynomial through them, differentiated exactly:
+   ``ng = n - lambda dn/dlambda``, ``D = -(lambda/c) d2n/dlambda2``,
+   ``beta2 = -lambda^2 D / (2 pi c)``; the cross-check solvers solve every
+   wavelength and take second-order finite differences.
 2. ``ring_dispersion``: the bent mode (conformal transformation at radius R,
    neff referred to R) on a few wavelengths around the centre, a polynomial
    n(lambda) through them, and the resonances from the resonance condition
@@ -22,7 +30,7 @@ Method
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +40,7 @@ from weiming.sims.modes.mpb import (
     ALGO_VERSION,
     ModeSolverInputError,
     MpbWaveguide,
+    Numerics,
     _check_radius,
     _check_wavelength,
     default_numerics,
@@ -60,42 +69,178 @@ class DispersionCurve:
         return asdict(self)
 
 
-def _neff_sweep(pdk, xs, wavelengths, width, thickness, radius_um, resolution, progress) -> list[float]:
+def _numerics(pdk: str, resolution, margins_um) -> Numerics:
+    """The PDK's MPB grid at ``resolution`` with optional (y, z) margin overrides (um)."""
+    num = default_numerics(pdk, resolution)
+    if margins_um is not None:
+        my, mz = (float(m) for m in margins_um)
+        if not (my > 0 and mz > 0):
+            raise ModeSolverInputError(f"margins_um={margins_um} must be two positive lengths (um)")
+        num = replace(num, margin_y_um=my, margin_z_um=mz)
+    return num
+
+
+def _guess(neff: dict, wl: float, guide: dict | None) -> list[float] | None:
+    """Start value of the Newton search at ``wl`` from the wavelengths solved so far.
+
+    With ``guide`` (neff on another grid at the same wavelengths): the guide
+    plus the grid offset extrapolated linearly from the two nearest solved
+    wavelengths (within ~1e-6, so one eigensolve usually suffices). Otherwise polynomial
+    extrapolation through the (up to 3) nearest solved wavelengths.
+    """
+    known = sorted(neff.items(), key=lambda kv: abs(kv[0] - wl))
+    if guide is not None:
+        known = known[:2]  # the grid offset, linear in wavelength through the two nearest
+        if not known:
+            return [guide[wl]]
+        w = np.array([k[0] for k in known])
+        off = np.array([k[1] - guide[k[0]] for k in known])
+    else:
+        known = known[:3]
+        if not known:
+            return None
+        w = np.array([k[0] for k in known])
+        off = np.array([k[1] for k in known])
+    p = np.polynomial.polynomial.polyfit(w - wl, off, len(known) - 1)
+    return [float(p[0]) + (guide[wl] if guide is not None else 0.0)]
+
+
+def _neff_sweep(pdk, xs, wavelengths, width, thickness, radius_um, num, progress, guide=None) -> list[float]:
     geom = xs_geometry(pdk, xs, width=width, thickness=thickness)
-    eng = MpbWaveguide(geom, default_numerics(pdk, resolution), radius_um=radius_um, num_bands=1)
+    eng = MpbWaveguide(geom, num, radius_um=radius_um, num_bands=1)
     order = np.argsort(np.abs(np.asarray(wavelengths) - np.mean(wavelengths)))  # from the centre out
+    guide = None if guide is None else dict(zip(wavelengths, guide))
     neff = {}
     it = order
     if progress:
         from tqdm import tqdm
 
-        it = tqdm(order, desc=f"MPB {pdk}/{xs}", unit="wl", leave=False)
+        it = tqdm(order, desc=f"MPB {pdk}/{xs} {num.resolution} px/um", unit="wl", leave=False)
     for i in it:
         wl = wavelengths[i]
-        known = sorted(neff.items(), key=lambda kv: abs(kv[0] - wl))[:2]
-        guess = None
-        if len(known) == 2 and known[0][0] != known[1][0]:  # linear extrapolation from the two nearest
-            (w0, n0), (w1, n1) = known
-            guess = [n0 + (n1 - n0) / (w1 - w0) * (wl - w0)]
-        elif known:
-            guess = [known[0][1]]
-        neff[wl] = eng.solve(wl, guess)[0]["neff"]
+        neff[wl] = eng.solve(wl, _guess(neff, wl, guide))[0]["neff"]
     return [neff[w] for w in wavelengths]
 
 
 def neff_sweep(pdk: str, xs: str, wavelengths_um, *, width=None, thickness=None, radius_um=None,
-               resolution=None, progress: bool = False) -> np.ndarray:
-    """neff of the fundamental mode at each wavelength, one fixed grid (cached as a whole)."""
+               resolution=None, margins_um=None, guide=None, progress: bool = False) -> np.ndarray:
+    """neff of the fundamental mode at each wavelength, one fixed grid (cached as a whole).
+
+    ``margins_um`` = (y, z) overrides the PDK's cell margins around the core
+    (um); ``guide``: neff at the same wavelengths on another grid, used only
+    for start values (results agree to the Newton tolerance, ~1e-10).
+    """
     wls = [_check_wavelength(w) for w in np.atleast_1d(wavelengths_um)]
     radius_um = _check_radius(radius_um)
     geom = xs_geometry(pdk, xs, width=width, thickness=thickness)
-    num = default_numerics(pdk, resolution)
+    num = _numerics(pdk, resolution, margins_um)
+    guide = None if guide is None else [float(g) for g in guide]
     inputs = {"pdk": pdk, "xs": xs, "wavelengths_um": wls, "geometry": [asdict(r) for r in geom.rects],
               "width": geom.width_um, "thickness": geom.thickness_um, "radius_um": radius_um,
-              "numerics": asdict(num), "materials": [geom.n_at(w) for w in wls], "algo": ALGO_VERSION}
-    out = cached("neff_sweep", inputs, lambda: _neff_sweep(pdk, xs, wls, width, thickness, radius_um,
-                                                           num.resolution, progress))
+              "numerics": asdict(num), "materials": [geom.n_at(w) for w in wls], "algo": ALGO_VERSION,
+              "guided": guide is not None}
+    out = cached("neff_sweep", inputs,
+                 lambda: _neff_sweep(pdk, xs, wls, width, thickness, radius_um, num, progress, guide))
     return np.asarray(out, dtype=float)
+
+
+# ---------------------------------------------------------------------------
+# Solvers: the default (Richardson-extrapolated MPB) and two cross-checks
+# ---------------------------------------------------------------------------
+#: ``richardson`` (default): MPB on two grids, extrapolated to zero pixel size;
+#: ``mpb``: MPB on the PDK's one default grid; ``femwell``: finite elements
+#: (the validation extra). Chosen by benchmarks/dispersion.py (numbers below).
+SOLVERS = ("richardson", "mpb", "femwell")
+DEFAULT_SOLVER = "richardson"
+#: Resolutions (px/um) of the two MPB grids that are Richardson-extrapolated
+#: (MPB with sub-pixel smoothing and pixel-aligned core faces converges to
+#: second order: sin100 neff at 20/30/40 px/um is 3.3/1.4/0.46e-4 above 60 px/um).
+FAST_RESOLUTIONS = (20, 30)
+#: Chebyshev nodes over the band: neff is solved there and interpolated by a
+#: polynomial of degree FAST_NODES - 1 (7 vs 9 nodes on sin100: neff within
+#: 4e-9, ng within 2e-6). Measured by benchmarks/dispersion.py: see
+#: docs/models/modes.md for the table (time and neff/ng/D errors per solver).
+FAST_NODES = 7
+#: (y, z) cell margins (um) of the Richardson route where the PDK's one-grid
+#: defaults truncate the mode too much for its targets (ng within 1e-4). The
+#: thin sin100 film's field decays over ~0.8 um: Richardson neff / ng at 1.55 um
+#: with margins 3.0/3.5 (the one-grid default), 4/4, 4/5, 5/5 um: -1.3e-5 /
+#: -2.5e-4, -2.9e-6 / -7.0e-5, +5e-7 / -1.3e-5, +2e-7 / -5e-6 from 6/6 um
+#: (measured in one run; the vertical margin dominates).
+RICHARDSON_MARGINS_UM = {"sin100": (4.0, 5.0)}
+#: Chebyshev nodes of the Richardson route in a ring's fit window (+-20 nm or
+#: the +-modes span): as many as the quartic of :func:`resonances` has
+#: coefficients. Default sin100 comb ring (R 997 um, +-30 modes): 5 vs 7 nodes
+#: change the FSR by 2e-7 and D2 by 0.1 % (the 2 % D target), 1.3x faster.
+RING_NODES = 5
+
+
+def check_solver(solver: str) -> str:
+    """``solver`` if it is one of :data:`SOLVERS`, else a one-line :class:`ModeSolverInputError`."""
+    if solver not in SOLVERS:
+        raise ModeSolverInputError(f"solver={solver!r} must be one of {', '.join(SOLVERS)}")
+    return solver
+
+
+def richardson_resolutions(resolution: int | None) -> tuple[int, int]:
+    """The two grids of the Richardson route: FAST_RESOLUTIONS, or (2/3 r, r) for a given finer grid r.
+
+    The extrapolation assumes both pixel sizes scale by r2/r1. MPB's grid puts
+    a whole number of pixels across the core (:class:`MpbWaveguide`), so a thin
+    film needs resolutions with an integer number of pixels across it (sin100,
+    0.1 um: multiples of 10 px/um) for the extrapolation to remove its error.
+    """
+    if resolution is None:
+        return FAST_RESOLUTIONS
+    r2 = int(resolution)
+    if r2 < 6:
+        raise ModeSolverInputError(f"resolution={resolution} pixels/um must be >= 6 for the Richardson route "
+                                   f"(its coarser grid is 2/3 of it)")
+    return round(2 * r2 / 3), r2
+
+
+def solver_neff(pdk: str, xs: str, wavelengths_um, *, solver: str = DEFAULT_SOLVER, width=None, thickness=None,
+                radius_um=None, resolution=None, fem_settings=None, progress: bool = False) -> np.ndarray:
+    """neff of the fundamental mode at each wavelength with ``solver`` (see :data:`SOLVERS`).
+
+    ``richardson``: MPB on two grids (:func:`richardson_resolutions`), the
+    pair extrapolated to zero pixel size assuming second-order convergence
+    (n_inf = n2 + (n2 - n1) / ((r2/r1)^2 - 1)). ``mpb``: one grid
+    (``resolution`` or the PDK's default). ``femwell``: one mesh
+    (``fem_settings`` or :func:`weiming.sims.modes.femwell_check.default_fem_settings`).
+    """
+    check_solver(solver)
+    kw = {"width": width, "thickness": thickness, "radius_um": radius_um}
+    if solver == "mpb":
+        return neff_sweep(pdk, xs, wavelengths_um, resolution=resolution, progress=progress, **kw)
+    if solver == "femwell":
+        import importlib.util
+
+        if importlib.util.find_spec("femwell") is None:
+            raise ModeSolverInputError("solver='femwell' needs femwell: pip install 'weiming[validation]'")
+        from weiming.sims.modes.femwell_check import default_fem_settings, femwell_neff_sweep
+
+        return femwell_neff_sweep(pdk, xs, wavelengths_um, settings=fem_settings or default_fem_settings(pdk), **kw)
+    r1, r2 = richardson_resolutions(resolution)
+    kw["margins_um"] = RICHARDSON_MARGINS_UM.get(pdk)
+    n1 = neff_sweep(pdk, xs, wavelengths_um, resolution=r1, progress=progress, **kw)
+    # the coarse grid's neff (plus the grid offset) starts the fine grid's Newton search
+    n2 = neff_sweep(pdk, xs, wavelengths_um, resolution=r2, progress=progress, guide=n1, **kw)
+    return n2 + (n2 - n1) / ((r2 / r1) ** 2 - 1)
+
+
+def ng_at(pdk: str, xs: str, wavelength_um: float = CENTER_UM, *, solver: str = DEFAULT_SOLVER, width=None,
+          thickness=None, step_um: float = 0.01) -> float:
+    """Group index at one wavelength from ``solver``'s neff at wavelength +- ``step_um`` (central difference).
+
+    With the default solver this is the converged ng (the one-grid
+    :func:`weiming.sims.modes.mpb.group_index` of the sin100 resonator is ~8e-4
+    high: grid and cell-margin errors). Truncation of the 3-point stencil:
+    lambda step^2 n^(3) / 6, below 1e-7 here.
+    """
+    w = float(_check_wavelength(wavelength_um))
+    n = solver_neff(pdk, xs, [w - step_um, w, w + step_um], solver=solver, width=width, thickness=thickness)
+    return float(n[1] - w * (n[2] - n[0]) / (2 * step_um))
 
 
 def dispersion_from_neff(wavelengths_um, neff) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -112,40 +257,15 @@ def dispersion_from_neff(wavelengths_um, neff) -> tuple[np.ndarray, np.ndarray, 
         d2[-1] = (2 * n[-1] - 5 * n[-2] + 4 * n[-3] - n[-4]) / h ** 2
     else:
         d2[0], d2[-1] = d2[1], d2[-2]
+    return _ng_d_beta2(wl, n, d1, d2)
+
+
+def _ng_d_beta2(wl, n, d1, d2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ng, D (ps/nm/km), beta2 (ps^2/km) from neff and its first two wavelength derivatives (1/um, 1/um^2)."""
     ng = n - wl * d1
     d_s_m2 = -(wl * 1e-6 / C_M_S) * d2 * 1e12  # n'' in 1/um^2 -> 1/m^2
     beta2 = -(wl * 1e-6) ** 2 * d_s_m2 / (2 * math.pi * C_M_S)
     return ng, d_s_m2 * 1e6, beta2 / 1e-27
-
-
-def dispersion_curve(pdk: str, xs: str, wavelengths_um=None, *, width=None, thickness=None, radius_um=None,
-                     resolution=None, progress: bool = False) -> DispersionCurve:
-    """Dispersion of the fundamental mode over ``wavelengths_um`` (default 1.45-1.65 um, 41 points)."""
-    wls = np.linspace(1.45, 1.65, 41) if wavelengths_um is None else np.asarray(wavelengths_um, float)
-    if wls.size < 3 or not np.allclose(np.diff(wls), wls[1] - wls[0], rtol=1e-6, atol=1e-12):
-        raise ModeSolverInputError("wavelengths_um must be >= 3 uniformly spaced, increasing values (um)")
-    n = neff_sweep(pdk, xs, wls, width=width, thickness=thickness, radius_um=radius_um, resolution=resolution,
-                   progress=progress)
-    ng, d, b2 = dispersion_from_neff(wls, n)
-    return DispersionCurve(wls.tolist(), n.tolist(), ng.tolist(), d.tolist(), b2.tolist(), radius_um)
-
-
-# ---------------------------------------------------------------------------
-# Fast route: few wavelengths, Richardson over two grids, a smooth fit
-# ---------------------------------------------------------------------------
-#: Resolutions (px/um) of the two MPB grids that are Richardson-extrapolated
-#: (MPB with sub-pixel smoothing and pixel-aligned core faces converges to
-#: second order: sin100 neff at 20/30/40 px/um is 3.3/1.4/0.46e-4 above 60 px/um).
-FAST_RESOLUTIONS = (20, 30)
-#: Chebyshev nodes over the band: neff is solved there and interpolated by a
-#: polynomial of degree FAST_NODES - 1 (7 vs 9 nodes on sin100: neff within
-#: 4e-9, ng within 2e-6). Measured by benchmarks/dispersion.py (sin100
-#: resonator, 41 wavelengths 1.45-1.65 um, one run on the shared 2-core machine,
-#: reference = femwell 0.03-um core mesh with 5-point stencils at 1.55 um):
-#: fast route 9.8 s, |neff - ref| 6.1e-6, |ng - ref| 8.0e-5, D 0.9 %; femwell
-#: (coarsest mesh within 3e-5) 287 s, 1.9e-5 / 9.5e-6 / 0.1 %; the default
-#: one-grid MPB curve ~32 s at ~2e-4 in neff. femwell / fast = 29x.
-FAST_NODES = 7
 
 
 def chebyshev_nodes(lo: float, hi: float, n: int) -> np.ndarray:
@@ -154,34 +274,39 @@ def chebyshev_nodes(lo: float, hi: float, n: int) -> np.ndarray:
     return np.sort(0.5 * (lo + hi) + 0.5 * (hi - lo) * np.cos((2 * k + 1) * np.pi / (2 * n)))
 
 
-def fast_dispersion_curve(pdk: str, xs: str, wavelengths_um=None, *, width=None, thickness=None,
-                          nodes: int = FAST_NODES, resolutions: tuple[int, int] = FAST_RESOLUTIONS) -> DispersionCurve:
-    """Dispersion curve from ``nodes`` wavelengths: MPB at two resolutions, Richardson, Chebyshev interpolation.
+def dispersion_curve(pdk: str, xs: str, wavelengths_um=None, *, width=None, thickness=None, radius_um=None,
+                     resolution=None, solver: str = DEFAULT_SOLVER, nodes: int = FAST_NODES, fem_settings=None,
+                     progress: bool = False) -> DispersionCurve:
+    """Dispersion of the fundamental mode over ``wavelengths_um`` (default 1.45-1.65 um, 41 points).
 
-    ``neff`` at the Chebyshev nodes of the band is solved on two fixed grids
-    (``resolutions``) and extrapolated to zero pixel size assuming second-order
-    convergence; a polynomial through the nodes gives neff at every requested
-    wavelength and, by exact differentiation, ng and D (no finite-difference
-    noise). The band must be smooth (no mode crossing inside it).
+    ``solver="richardson"`` (default): neff at ``nodes`` Chebyshev wavelengths
+    of the band (:func:`solver_neff`), a polynomial through them gives neff at
+    every requested wavelength and, by exact differentiation, ng and D (no
+    finite-difference noise). The band must be smooth (no mode crossing).
+    ``"mpb"`` / ``"femwell"``: a solve at every wavelength, ng and D by
+    second-order finite differences (the cross-checks).
     """
+    check_solver(solver)
     wls = np.linspace(1.45, 1.65, 41) if wavelengths_um is None else np.asarray(wavelengths_um, float)
-    lo, hi = float(wls.min()), float(wls.max())
+    if wls.size < 3 or not np.allclose(np.diff(wls), wls[1] - wls[0], rtol=1e-6, atol=1e-12) or wls[1] <= wls[0]:
+        raise ModeSolverInputError("wavelengths_um must be >= 3 uniformly spaced, increasing values (um)")
+    kw = {"width": width, "thickness": thickness, "radius_um": radius_um, "resolution": resolution,
+          "fem_settings": fem_settings, "progress": progress}
+    if solver != "richardson":
+        n = solver_neff(pdk, xs, wls, solver=solver, **kw)
+        ng, d, b2 = dispersion_from_neff(wls, n)
+        return DispersionCurve(wls.tolist(), n.tolist(), ng.tolist(), d.tolist(), b2.tolist(), radius_um)
+    if not (3 <= int(nodes) <= 64):
+        raise ModeSolverInputError(f"nodes={nodes} must be 3-64 (Chebyshev wavelengths of the fit)")
+    lo, hi = float(wls[0]), float(wls[-1])
     x = chebyshev_nodes(lo, hi, int(nodes))
-    r1, r2 = sorted(int(r) for r in resolutions)
-    n1 = neff_sweep(pdk, xs, x, width=width, thickness=thickness, resolution=r1)
-    n2 = neff_sweep(pdk, xs, x, width=width, thickness=thickness, resolution=r2)
-    n_inf = n2 + (n2 - n1) / ((r2 / r1) ** 2 - 1)
+    n_x = solver_neff(pdk, xs, x, solver=solver, **kw)
     t = (2 * x - (lo + hi)) / (hi - lo)  # on [-1, 1]: a well-conditioned fit
-    cheb = np.polynomial.chebyshev.Chebyshev.fit(t, n_inf, int(nodes) - 1, domain=[-1, 1])
+    cheb = np.polynomial.chebyshev.Chebyshev.fit(t, n_x, int(nodes) - 1, domain=[-1, 1])
     tw = (2 * wls - (lo + hi)) / (hi - lo)
     n = cheb(tw)
-    d1 = cheb.deriv(1)(tw) * 2 / (hi - lo)
-    d2 = cheb.deriv(2)(tw) * (2 / (hi - lo)) ** 2
-    ng = n - wls * d1
-    d_s_m2 = -(wls * 1e-6 / C_M_S) * d2 * 1e12
-    b2 = -(wls * 1e-6) ** 2 * d_s_m2 / (2 * math.pi * C_M_S)
-    return DispersionCurve(wls.tolist(), n.tolist(), ng.tolist(), (d_s_m2 * 1e6).tolist(), (b2 / 1e-27).tolist(),
-                           None)
+    ng, d, b2 = _ng_d_beta2(wls, n, cheb.deriv(1)(tw) * 2 / (hi - lo), cheb.deriv(2)(tw) * (2 / (hi - lo)) ** 2)
+    return DispersionCurve(wls.tolist(), n.tolist(), ng.tolist(), d.tolist(), b2.tolist(), radius_um)
 
 
 # ---------------------------------------------------------------------------
@@ -259,8 +384,12 @@ def resonances(wavelengths_um, neff, radius_um: float, center_um: float, modes: 
             "n2_per_um2": float(2 * coef[2] + 6 * coef[3] * (lam0 - lc) + (12 * coef[4] * (lam0 - lc) ** 2 if deg >= 4 else 0))}
 
 
-def _fit_wavelengths(center_um: float, fsr_hz: float, modes: int) -> np.ndarray:
-    """9 wavelengths spanning the +-modes resonances with margin, at least +-20 nm.
+def _fit_wavelengths(center_um: float, fsr_hz: float, modes: int, solver: str = "mpb") -> np.ndarray:
+    """Wavelengths spanning the +-modes resonances with margin, at least +-20 nm.
+
+    9 uniformly spaced ones for the one-grid cross-checks (least squares
+    smooths their solver noise), RING_NODES Chebyshev nodes for the Richardson
+    route (the quartic of :func:`resonances` interpolates them exactly).
 
     The span keeps the solver noise (~4e-9 in neff at tolerance 1e-8) out of
     the curvature: noise / spacing^2 ~ 1e-4 /um^2 against n'' ~ 0.1 /um^2 for
@@ -268,13 +397,22 @@ def _fit_wavelengths(center_um: float, fsr_hz: float, modes: int) -> np.ndarray:
     """
     dl = center_um ** 2 * fsr_hz / C_M_S * 1e-6  # FSR in um: lambda^2 df / c
     half = max(0.02, 1.3 * (modes + 1) * dl)
+    if solver == "richardson":
+        return chebyshev_nodes(center_um - half, center_um + half, RING_NODES)
     return center_um + np.linspace(-half, half, 9)
 
 
 def ring_dispersion(pdk: str, xs: str, *, radius_um: float | None = None, fsr_hz: float | None = None,
                     center_um: float = CENTER_UM, modes: int = 10, width: float | None = None,
-                    thickness: float | None = None, resolution: int | None = None) -> RingDispersion:
-    """Resonances, FSR, D1/2pi, D2/2pi and Dint(mu) of a ring of ``radius_um`` or target ``fsr_hz``."""
+                    thickness: float | None = None, resolution: int | None = None,
+                    solver: str = DEFAULT_SOLVER, fem_settings=None) -> RingDispersion:
+    """Resonances, FSR, D1/2pi, D2/2pi and Dint(mu) of a ring of ``radius_um`` or target ``fsr_hz``.
+
+    The bent neff(lambda) comes from ``solver`` (:func:`solver_neff`: the
+    Richardson-extrapolated MPB route by default, ``mpb`` or ``femwell`` as
+    cross-checks); ``resolution`` is the MPB grid (the finer one for Richardson).
+    """
+    check_solver(solver)
     if (radius_um is None) == (fsr_hz is None):
         raise ModeSolverInputError("give exactly one of radius_um and fsr_hz")
     center_um = _check_wavelength(center_um)
@@ -296,8 +434,9 @@ def ring_dispersion(pdk: str, xs: str, *, radius_um: float | None = None, fsr_hz
         r = C_M_S / (ng0 * 2 * math.pi * f) * 1e6
         fsr_est = f
     r_solve = r
-    wls = _fit_wavelengths(center_um, fsr_est, modes)
-    n = neff_sweep(pdk, xs, wls, radius_um=r_solve, **kw)
+    wls = _fit_wavelengths(center_um, fsr_est, modes, solver)
+    kw_n = {**kw, "solver": solver, "fem_settings": fem_settings}
+    n = solver_neff(pdk, xs, wls, radius_um=r_solve, **kw_n)
     res = resonances(wls, n, r, center_um, modes)
     if fsr_hz is not None:
         for _ in range(20):  # FSR ~ 1/R: rescale R; re-solve the bend if R moved by > 1 %
@@ -306,13 +445,13 @@ def ring_dispersion(pdk: str, xs: str, *, radius_um: float | None = None, fsr_hz
             r *= res["d1_hz"] / fsr_hz
             if abs(r / r_solve - 1) > 0.01:
                 r_solve = r
-                n = neff_sweep(pdk, xs, wls, radius_um=r_solve, **kw)
+                n = solver_neff(pdk, xs, wls, radius_um=r_solve, **kw_n)
             res = resonances(wls, n, r, center_um, modes)
     lam0 = res["wavelength0_um"]
     d_s_m2 = -(lam0 * 1e-6 / C_M_S) * res["n2_per_um2"] * 1e12
     details = {"m0": res["m0"], "f0_hz": res["f0_hz"], "wavelength0_um": lam0, "bend_radius_solved_um": r_solve,
                "d_ps_nm_km": d_s_m2 * 1e6, "beta2_ps2_km": -(lam0 * 1e-6) ** 2 * d_s_m2 / (2 * math.pi * C_M_S) / 1e-27,
-               "fit_wavelengths_um": wls.tolist(), "fit_neff": n.tolist(), "f_hz": res["f_hz"]}
+               "fit_wavelengths_um": wls.tolist(), "fit_neff": n.tolist(), "f_hz": res["f_hz"], "solver": solver}
     return RingDispersion(radius_um=float(r), fsr_hz=res["d1_hz"], d1_hz=res["d1_hz"], d2_hz=res["d2_hz"],
                           neff=res["neff"], ng=res["ng"], regime="anomalous" if res["d2_hz"] > 0 else "normal",
                           dint=list(zip(res["mu"], res["dint_hz"])), details=details)

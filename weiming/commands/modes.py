@@ -96,6 +96,8 @@ def register(app: typer.Typer) -> None:
         thickness: Optional[float] = _THICKNESS,
         json_out: bool = typer.Option(False, "--json", help="Print JSON: radius_um, fsr_hz, d1_hz, d2_hz, neff, ng, regime, dint."),
         png: Optional[Path] = typer.Option(None, "--png", help="Write neff/ng vs wavelength and Dint vs mu to this PNG."),
+        solver: str = typer.Option("richardson", "--solver", help="Mode solver: richardson (default: MPB on two "
+                                   "grids, extrapolated), mpb (one grid) or femwell (cross-checks)."),
     ) -> None:
         """Ring resonances near the centre: FSR, D1/2pi, D2/2pi, Dint(mu) and the dispersion regime."""
         _common_checks(pdk, xs, width, thickness)
@@ -107,10 +109,12 @@ def register(app: typer.Typer) -> None:
         if not 1 <= modes <= 1000:
             fail(f"--modes {modes}: must be 1 .. 1000")
         check_out_file(png, "--png", (".png",))
-        from weiming.sims.modes.dispersion import ring_dispersion
+        from weiming.sims.modes.dispersion import SOLVERS, ring_dispersion
 
+        if solver not in SOLVERS:
+            fail(f"--solver {solver}: must be one of {', '.join(SOLVERS)}")
         rd = _run(lambda: ring_dispersion(pdk, xs, radius_um=radius, fsr_hz=fsr, center_um=center, modes=modes,
-                                          width=width, thickness=thickness))
+                                          width=width, thickness=thickness, solver=solver))
         if png is not None:
             from weiming.sims.modes.dispersion import plot_ring_dispersion
 
