@@ -199,7 +199,8 @@ def main() -> int:
 
 def _validate() -> None:
     """MPB vs femwell on the InP deep ridge, and bend shifts of the sin800 guide."""
-    from weiming.sims.modes.femwell_check import FemWaveguide, compare_solvers
+    from weiming.sims.modes.dispersion import compare_solvers
+    from weiming.sims.modes.femwell_check import FemWaveguide
     from weiming.sims.modes.mpb import MpbWaveguide, default_numerics, xs_geometry
 
     t0 = time.perf_counter()

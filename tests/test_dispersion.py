@@ -99,7 +99,8 @@ def test_femwell_second_solver_agrees(pdk, xs, tmp_path, monkeypatch):
     """
     pytest.importorskip("femwell")
     monkeypatch.setenv("WEIMING_CACHE", str(tmp_path))
-    from weiming.sims.modes.femwell_check import FemSettings, compare_solvers
+    from weiming.sims.modes.dispersion import compare_solvers
+    from weiming.sims.modes.femwell_check import FemSettings
 
     r = compare_solvers(pdk, xs, settings=FemSettings(**_FEM[(pdk, xs)]))
     m, f = r["mpb"], r["femwell"]

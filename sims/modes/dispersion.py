@@ -519,3 +519,28 @@ def plot_ring_dispersion(rd: RingDispersion, pdk: str, xs: str, path, **_) -> Pa
                  f"D2/2pi = {rd.d2_hz / 1e3:.1f} kHz ({rd.regime})", fontsize=10)
     fig.tight_layout()
     return save_png(fig, path)
+
+
+def _three_point(wl: float, step: float, n: np.ndarray) -> dict:
+    """neff, ng and D (ps/nm/km) from neff at wl - step, wl, wl + step (um)."""
+    lo, n0, hi = (float(x) for x in n)
+    d2 = (hi - 2 * n0 + lo) / step ** 2  # 1/um^2
+    return {"neff": n0, "ng": n0 - wl * (hi - lo) / (2 * step),
+            "d_ps_nm_km": -(wl * 1e-6 / 299_792_458.0) * d2 * 1e12 * 1e6}
+
+
+def compare_solvers(pdk: str, xs: str, wavelength_um: float = 1.55, *, step_um: float = 0.02,
+                    settings=None, width=None, thickness=None) -> dict:
+    """neff, ng and D of MPB (default grid) and femwell from the same three wavelengths.
+
+    ``settings``: femwell mesh (:class:`~weiming.sims.modes.femwell_check.FemSettings`;
+    core 0.1 um, far 0.5 um when None). Both use the same stencil
+    (+-``step_um``), so the comparison measures the solvers, not the differencing.
+    """
+    from weiming.sims.modes.femwell_check import FemSettings, femwell_neff_sweep
+
+    wls = np.array([wavelength_um - step_um, wavelength_um, wavelength_um + step_um])
+    mpb = neff_sweep(pdk, xs, wls, width=width, thickness=thickness)
+    settings = settings or FemSettings(core_um=0.1, far_um=0.5)
+    fem = femwell_neff_sweep(pdk, xs, wls, settings=settings, width=width, thickness=thickness)
+    return {"mpb": _three_point(wavelength_um, step_um, mpb), "femwell": _three_point(wavelength_um, step_um, fem)}

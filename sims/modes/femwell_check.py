@@ -147,30 +147,6 @@ def femwell_neff_sweep(pdk: str, xs: str, wavelengths_um, *, settings: FemSettin
     return np.array([fem.neff(float(w)) for w in np.atleast_1d(wavelengths_um)])
 
 
-def _three_point(wl: float, step: float, n: np.ndarray) -> dict:
-    """neff, ng and D (ps/nm/km) from neff at wl - step, wl, wl + step (um)."""
-    lo, n0, hi = (float(x) for x in n)
-    d2 = (hi - 2 * n0 + lo) / step ** 2  # 1/um^2
-    return {"neff": n0, "ng": n0 - wl * (hi - lo) / (2 * step),
-            "d_ps_nm_km": -(wl * 1e-6 / 299_792_458.0) * d2 * 1e12 * 1e6}
-
-
-def compare_solvers(pdk: str, xs: str, wavelength_um: float = 1.55, *, step_um: float = 0.02,
-                    settings: FemSettings = FemSettings(core_um=0.1, far_um=0.5), width=None,
-                    thickness=None) -> dict:
-    """neff, ng and D of MPB (default grid) and femwell from the same three wavelengths.
-
-    Both use the same stencil (+-``step_um``), so the comparison measures the
-    solvers, not the differencing.
-    """
-    from weiming.sims.modes.dispersion import neff_sweep
-
-    wls = np.array([wavelength_um - step_um, wavelength_um, wavelength_um + step_um])
-    mpb = neff_sweep(pdk, xs, wls, width=width, thickness=thickness)
-    fem = femwell_neff_sweep(pdk, xs, wls, settings=settings, width=width, thickness=thickness)
-    return {"mpb": _three_point(wavelength_um, step_um, mpb), "femwell": _three_point(wavelength_um, step_um, fem)}
-
-
 def femwell_supermode_split(pdk: str, xs: str, gap_um: float, wavelength_um: float = 1.55, *,
                             settings: FemSettings = FemSettings(core_um=0.05, far_um=0.4, margin_y_um=6.0),
                             width=None) -> dict:
