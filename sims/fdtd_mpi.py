@@ -138,6 +138,8 @@ def find_mpi_build() -> MpiBuild:
     mpirun = shutil.which("mpirun") or shutil.which("mpiexec")
     if mpirun is None:
         raise MpiUnavailableError("`mpirun` is not on PATH; " + INSTALL_HINT)
+    # Open MPI derives its install prefix from the path it was started by: /bin/mpirun (merged /usr) gives "/"
+    mpirun = os.path.realpath(mpirun)
     open_mpi = _is_open_mpi(mpirun)
     explicit = os.environ.get(PREFIX_ENV)
     if explicit:
