@@ -239,8 +239,8 @@ def install(mp) -> None:
             for c in range(3):
                 if c == a:
                     continue
-                def amp(p, c=c, kind=kind):
-                    e, h = mode.fields_at(np.array([[p.x, p.y, p.z]]))
+                def amp(p, c=c, kind=kind):  # meep passes p relative to the source centre
+                    e, h = mode.fields_at(np.array([[p.x + src.center.x, p.y + src.center.y, p.z + src.center.z]]))
                     v = np.cross(n, s * h[0]) if kind == "J" else -np.cross(n, e[0])
                     return complex(v[c])
                 # skip components the mode does not have (e.g. Ez, Hx, Hy of a 2D TE mode)
