@@ -145,7 +145,7 @@ def solve_port_mode(mp, mpb, sim, center, size, freq: float, axis, parity, band:
     ms = mpb.ModeSolver(geometry_lattice=mp.Lattice(size=mp.Vector3(*s)),
                         geometry=_shifted_geometry(mp, sim.geometry, mp.Vector3(*c), two_d),
                         default_material=sim.default_material, resolution=sim.resolution, num_bands=band,
-                        ensure_periodicity=False)
+                        ensure_periodicity=False, tolerance=1e-12)
     ms.verbose = False
     n_lo, n_hi = _index_range(mp, sim)
     kdir = mp.Vector3(*np.eye(3)[a])
