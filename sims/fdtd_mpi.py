@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -263,8 +264,11 @@ def _rank_main(spec_path: str) -> int:
         fdtd_port_modes.install(mp)
         port_modes = "python-mpb (this meep build has no MPB: weiming.sims.fdtd_port_modes)"
     try:
+        t0 = time.perf_counter()
         out = _WORKERS[spec["func"]](spec["kwargs"], port_modes)
-        out.setdefault("info", {})["mpi_ranks"] = int(mp.count_processors())
+        # the run's own wall time on rank 0, without mpirun's start-up and the imports
+        out.setdefault("info", {}).update(mpi_ranks=int(mp.count_processors()),
+                                          rank0_wall_s=round(time.perf_counter() - t0, 3))
     except tuple(_PASSED_BACK.values()) as e:  # every rank raises the same; rank 0 reports it
         out = {"error": {"type": type(e).__name__, "message": str(e).strip("'\"")}}
     if mp.am_master():
