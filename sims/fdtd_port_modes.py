@@ -49,6 +49,7 @@ def import_serial_mpb(mp):
     package version, so the same libmeep ABI)."""
     try:
         from meep import mpb
+        mpb.verbosity(0)
         return mpb
     except ImportError:
         pass
@@ -58,9 +59,12 @@ def import_serial_mpb(mp):
         if os.path.isfile(os.path.join(cand, "mpb", "__init__.py")) and os.path.realpath(cand) != os.path.realpath(own):
             mp.__path__.append(cand)
             from meep import mpb
-            return mpb
-    raise ImportError("meep.mpb (MPB) is needed for the port modes of this meep build: install python3-meep "
-                      "(Debian) beside the MPI build")
+            break
+    else:
+        raise ImportError("meep.mpb (MPB) is needed for the port modes of this meep build: install python3-meep "
+                          "(Debian) beside the MPI build")
+    mpb.verbosity(0)  # MPB's iteration log would flood the console at every port and frequency
+    return mpb
 
 
 def _bcast(obj):
