@@ -64,11 +64,17 @@ np_major=$("$PY" -c 'import numpy; print(numpy.__version__.split(".")[0])' 2>/de
 } > "$CONSTRAINTS.tmp"
 mv "$CONSTRAINTS.tmp" "$CONSTRAINTS"
 
+# Whether this set-up installs meep's MPI build here: Debian as root with the serial python3-meep.
+mpi_eligible() {
+    [ "${WEIMING_NO_MPI:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+        && dpkg -s python3-meep >/dev/null 2>&1
+}
+
 # meep's MPI build in a private prefix (see the header). Returns non-zero, with a message, when it cannot.
 install_meep_mpi() {
     local prefix="$VENV/meep-openmpi" ver libpkg tmp deps sim
     [ "${WEIMING_NO_MPI:-0}" = 1 ] && { say "WEIMING_NO_MPI=1: meep's MPI build not installed"; return 0; }
-    if ! { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && dpkg -s python3-meep >/dev/null 2>&1; }; then
+    if ! mpi_eligible; then
         say "meep's MPI build (for --mpi N) is installed by this script only on Debian as root with python3-meep;"
         say "  with conda: conda install -c conda-forge \"pymeep=*=mpi_mpich_*\""
         return 1
@@ -126,6 +132,8 @@ install_meep_mpi() {
 
 key=$(cat pyproject.toml setup.py tools/setup.sh "$CONSTRAINTS" | sha256sum | cut -c1-16)
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$key" ] && [ -x "$VENV/bin/python" ]; then
+    # done before; only an MPI build that failed to install last time (e.g. no network) is retried
+    if mpi_eligible && [ ! -f "$VENV/meep-openmpi/.ready" ]; then install_meep_mpi || true; fi
     exit 0
 fi
 
