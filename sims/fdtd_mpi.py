@@ -23,6 +23,11 @@ result file that rank 0 wrote atomically. Bad input is refused before the
 launch where it can be (rank count, MPI build present); errors raised inside
 the run (unknown cell, bad cell parameter) come back as the same exception
 types as in the serial run.
+
+Debian's MPI build is compiled without MPB, so its ranks get their eigenmode
+sources and mode coefficients from :mod:`weiming.sims.fdtd_port_modes` (the
+serial package's MPB Python module, port modes in Python); a build with MPB
+uses meep's own. ``info.port_modes`` of the result says which.
 """
 
 from __future__ import annotations
