@@ -165,8 +165,8 @@ def mpi_bench(args) -> None:
             continue
         cell, pdk, res, *rest = spec.split(":")
         settings = {k: float(v) for k, v in (kv.split("=") for kv in rest[0].split(","))} if rest else {}
-        kw = dict(settings=settings, resolution=float(res), wavelengths_um=[1.5, 1.55, 1.6], input_ports=["o1"], decay_by=1e-5,
-                  three_d=three_d)
+        kw = dict(settings=settings, resolution=float(res), wavelengths_um=[1.5, 1.55, 1.6], input_ports=["o1"],
+                  decay_by=1e-5, three_d=three_d)
         case = f"{label} {cell} {pdk} {res}px/um{' ' + rest[0] if rest else ''}"
         times, results = {}, {}
         runs = ["serial, no symmetry", "MPI build, 1 rank", "MPI build, 2 ranks"]

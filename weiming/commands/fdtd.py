@@ -93,8 +93,8 @@ def sparams_cmd(
             from weiming.sims.fdtd_mpi import MpiRunError, sparams_mpi
 
             try:
-                res = sparams_mpi(cell, pdk, nproc, oversubscribe=oversubscribe, build=build, settings=kw, resolution=resolution,
-                                  wavelengths_um=wl, three_d=three_d)
+                res = sparams_mpi(cell, pdk, nproc, oversubscribe=oversubscribe, build=build, settings=kw,
+                                  resolution=resolution, wavelengths_um=wl, three_d=three_d)
             except MpiRunError as e:
                 fail(str(e), code=1)
     except (MeepMissingError, FdtdInputError) as e:
