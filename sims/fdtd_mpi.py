@@ -210,7 +210,7 @@ def run_mpi(func: str, kwargs: dict, nproc: int, *, oversubscribe: bool = False,
     with tempfile.TemporaryDirectory(prefix="weiming-mpi-") as tmp:
         spec, result = Path(tmp) / "spec.json", Path(tmp) / "result.json"
         spec.write_text(json.dumps({"func": func, "kwargs": kwargs, "result": str(result)}))
-        cmd = build.command(nproc, ["-m", "weiming.sims.fdtd_mpi", str(spec)])
+        cmd = build.command(nproc, ["-m", __name__, str(spec)])  # this module, wherever it lives
         sys.stdout.flush()
         proc = subprocess.run(cmd, env=build.environment(nproc), stdout=stdout if stdout is not None else sys.stderr,
                               stderr=None, stdin=subprocess.DEVNULL, check=False)
