@@ -19,6 +19,14 @@ the grid-equivalent length ``L R`` (what the uncompensated grid should give),
 with wall times; then the ``mmi2x2`` imbalance vs MMI width at the nominal
 length (FDTD, compensated, at the coarsest resolution, vs MPA).
 ``--mmi-3d`` adds the 3D check of the sin800 ``mmi1x2`` at its nominal width.
+
+``--mpi``: meep's serial build against its MPI build (tools/setup.sh) on the same
+2D and 3D S-parameter runs, in this one process: serial build (with and without
+its mirror symmetry), MPI build on 1 rank and on 2 ranks; wall times with and
+without mpirun's start-up (``rank0_wall_s``), the ratios serial / MPI-1 rank (is
+the MPI build as fast serially?) and MPI-1 rank / MPI-2 ranks (the speed-up),
+the largest S difference between them, and the load average (the cores may be
+shared).
 """
 
 from __future__ import annotations
@@ -42,9 +50,14 @@ def main() -> None:
     ap.add_argument("--mmi-widths", default="7.6,8.0,8.4")
     ap.add_argument("--mmi-resolutions", default="20,30")
     ap.add_argument("--mmi-3d", action="store_true")
+    ap.add_argument("--mpi", action="store_true", help="serial vs MPI build, 1 and 2 ranks, 2D and 3D")
+    ap.add_argument("--mpi-2d", default="mmi1x2:sin800:10", help="CELL:PDK:RESOLUTION[:key=value,...] (2D case)")
+    ap.add_argument("--mpi-3d", default="straight:sin800:10:length=3", help="the same for the 3D case")
     args = ap.parse_args()
     if args.mmi:
         return mmi_sweep(args)
+    if args.mpi:
+        return mpi_bench(args)
     gaps = [float(g) for g in args.gaps.split(",")]
     ress = sorted(float(r) for r in args.resolutions.split(","))
     red = reduce_2d("sin800", "WG", args.wavelength)
@@ -128,6 +141,64 @@ def mmi_sweep(args) -> None:
             p = mmi.split("sin800", 6.0, cell="mmi1x2", resolution=10, three_d=three_d, use_symmetry=True)
             print(f"sin800 mmi1x2 {'3D' if three_d else '2D'}: ratio {p.ratio:.4f}, excess {p.excess_loss_db:.3f} dB "
                   f"({time.perf_counter() - t:.1f} s)", flush=True)
+
+
+def mpi_bench(args) -> None:
+    import os
+
+    import numpy as np
+
+    from weiming.sims.fdtd_mpi import MpiUnavailableError, available_slots, find_mpi_build, sparams_mpi
+    from weiming.sims.fdtd_sparams import sparams
+
+    try:
+        build = find_mpi_build()
+    except MpiUnavailableError as e:
+        raise SystemExit(f"no MPI build: {e}")
+    over = available_slots() < 2
+    print(f"MPI build: {build.source}; {available_slots()} CPUs; load average before: "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    ratios: list[float] = []  # serial / MPI-1-rank wall time per case
+    print(f"{'case':>22} {'run':>24} {'wall s':>8} {'in-rank s':>9} {'max|dS| vs MPI-1':>17}")
+    for label, spec, three_d in (("2D", args.mpi_2d, False), ("3D", args.mpi_3d, True)):
+        if spec == "none":
+            continue
+        cell, pdk, res, *rest = spec.split(":")
+        settings = {k: float(v) for k, v in (kv.split("=") for kv in rest[0].split(","))} if rest else {}
+        kw = dict(settings=settings, resolution=float(res), wavelengths_um=[1.5, 1.55, 1.6], input_ports=["o1"],
+                  decay_by=1e-5, three_d=three_d)
+        case = f"{label} {cell} {pdk} {res}px/um{' ' + rest[0] if rest else ''}"
+        times, results = {}, {}
+        runs = ["serial, no symmetry", "MPI build, 1 rank", "MPI build, 2 ranks"]
+        if not three_d:  # the 3D worlds use no mirror symmetry anyway
+            runs.insert(0, "serial, mirror sym.")
+        for run in runs:
+            t = time.perf_counter()
+            if run.startswith("serial"):
+                r = sparams(cell, pdk, use_symmetry="mirror" in run, **kw)
+            else:
+                r = sparams_mpi(cell, pdk, 1 if "1 rank" in run else 2, build=build, oversubscribe=over,
+                                stdout=open(os.devnull, "w"), **kw)
+            times[run] = (time.perf_counter() - t, r.info.get("rank0_wall_s"))
+            results[run] = r.s[:, :, 0]
+        ref = results["MPI build, 1 rank"]
+        for run, (wall, inrank) in times.items():
+            d = np.nanmax(np.abs(results[run] - ref))
+            print(f"{case:>22} {run:>24} {wall:8.1f} {'' if inrank is None else f'{inrank:9.1f}':>9} {d:17.2e}",
+                  flush=True)
+        s_nosym, m1, m2 = times["serial, no symmetry"][0], times["MPI build, 1 rank"], times["MPI build, 2 ranks"]
+        ratios.append(s_nosym / m1[0])
+        print(f"{case}: serial (no symmetry) / MPI 1 rank: {s_nosym / m1[0]:.2f} (wall), "
+              f"{s_nosym / m1[1]:.2f} (in-rank); 2-rank speed-up over 1 rank: {m1[0] / m2[0]:.2f} (wall), "
+              f"{m1[1] / m2[1]:.2f} (in-rank)")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 ranks cannot speed up on "
+          "cores already busy)")
+    worst = min(ratios) if ratios else float("nan")
+    gain = "which gains nothing" if worst <= 1.05 else "a gain that does not outweigh what follows"
+    print(f"decision: the serial build stays the default (without --mpi): on one rank the MPI build ran at "
+          f"{worst:.2f}x the serial build's speed (wall, with mpirun's start-up; worst case), {gain}; and "
+          "Debian's MPI build has no MPB, so the serial package is needed for the mode solver and the ports "
+          "anyway. --mpi N is for 3D runs that outgrow one process.")
 
 
 if __name__ == "__main__":

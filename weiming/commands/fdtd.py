@@ -62,6 +62,10 @@ def sparams_cmd(
     wavelengths: str = typer.Option("1.50:1.60:21", "--wavelengths", help="START:STOP:N in um."),
     out: Path = typer.Option(..., "--out", help="Output directory (.sNp, sparams.json, sparams.png)."),
     three_d: bool = typer.Option(False, "--3d", help="Full 3D from the layer stack (default: 2D effective index)."),
+    mpi: str = typer.Option(None, "--mpi", metavar="N",
+                            help="Run on N MPI ranks (mpirun -np N) with meep's MPI build (tools/setup.sh)."),
+    oversubscribe: bool = typer.Option(False, "--oversubscribe",
+                                       help="With --mpi: allow more ranks than CPUs (they share CPUs)."),
 ) -> None:
     """S-parameters of a PDK cell by FDTD (2D effective-index reduction by default): Touchstone + JSON + PNG."""
     import numpy as np
@@ -73,6 +77,7 @@ def sparams_cmd(
     kw = parse_set(settings)
     check_number("--resolution", resolution, lo=0, lo_open=True, hi=1000, unit="px/um")
     check_out_dir(out)
+    nproc, build = _mpi_ranks(mpi, oversubscribe)
     try:
         with np.errstate(all="ignore"):  # inf/nan ends are refused below, without numpy's warnings
             wl = parse_wavelengths(wavelengths)
@@ -81,8 +86,17 @@ def sparams_cmd(
     if not (np.isfinite(wl).all() and 0.2 <= wl.min() and wl.max() <= 20 and len(wl) <= MAX_WAVELENGTHS):
         fail(f"--wavelengths {wavelengths!r}: need finite wavelengths in 0.2 .. 20 um and N <= {MAX_WAVELENGTHS}")
     try:
-        res = sparams(cell, pdk, settings=kw, resolution=resolution, wavelengths_um=wl,
-                      three_d=three_d, progress=True)
+        if nproc is None:
+            res = sparams(cell, pdk, settings=kw, resolution=resolution, wavelengths_um=wl,
+                          three_d=three_d, progress=True)
+        else:
+            from weiming.sims.fdtd_mpi import MpiRunError, sparams_mpi
+
+            try:
+                res = sparams_mpi(cell, pdk, nproc, oversubscribe=oversubscribe, build=build, settings=kw,
+                                  resolution=resolution, wavelengths_um=wl, three_d=three_d)
+            except MpiRunError as e:
+                fail(str(e), code=1)
     except (MeepMissingError, FdtdInputError) as e:
         fail(str(e))
     except (KeyError, ValueError, TypeError) as e:  # unknown PDK/cell, bad cell parameter
@@ -91,6 +105,24 @@ def sparams_cmd(
     for f in files:
         typer.echo(str(f))
     silence_exit_banner()
+
+
+def _mpi_ranks(mpi: str | None, oversubscribe: bool):
+    """``--mpi N`` checked (integer >= 1, at most the CPUs unless ``--oversubscribe``) and the MPI build to run
+    it; ``(None, None)`` without ``--mpi``."""
+    if mpi is None:
+        if oversubscribe:
+            fail("--oversubscribe: only with --mpi N")
+        return None, None
+    from weiming.sims.fdtd_core import FdtdInputError
+    from weiming.sims.fdtd_mpi import MpiUnavailableError, check_ranks, find_mpi_build
+
+    try:
+        nproc = check_ranks(mpi.strip(), oversubscribe=oversubscribe)
+        build = find_mpi_build()
+    except (FdtdInputError, MpiUnavailableError) as e:
+        fail(str(e))
+    return nproc, build
 
 
 def register(app: typer.Typer) -> None:
