@@ -148,8 +148,8 @@ def mpi_bench(args) -> None:
 
     import numpy as np
 
-    from weiming.sims.fdtd_mpi import MpiUnavailableError, available_slots, find_mpi_build, sparams_mpi
-    from weiming.sims.fdtd_sparams import sparams
+    from weiming.sims.fdtd.mpi import MpiUnavailableError, available_slots, find_mpi_build, sparams_mpi
+    from weiming.sims.fdtd.sparameters import sparams
 
     try:
         build = find_mpi_build()

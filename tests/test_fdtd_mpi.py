@@ -17,8 +17,8 @@ import sys
 import numpy as np
 import pytest
 
-from weiming.sims.fdtd_core import FdtdInputError
-from weiming.sims.fdtd_mpi import MpiUnavailableError, available_slots, check_ranks, find_mpi_build
+from weiming.sims.fdtd.core import FdtdInputError
+from weiming.sims.fdtd.mpi import MpiUnavailableError, available_slots, check_ranks, find_mpi_build
 
 #: the coarse 2D case: the sin800 1x2 MMI, 3 wavelengths, light in at o1 (3 ports, unequal |S|, ~10 s a run)
 CASE = dict(cell="mmi1x2", pdk="sin800", resolution=10, wavelengths_um=[1.5, 1.55, 1.6], input_ports=["o1"],
@@ -48,11 +48,11 @@ def test_two_ranks_give_the_one_rank_sparams(mpi_build):
 
     1e-6: the domain split changes no arithmetic of the FDTD update; what remains is the port modes' MPB
     convergence (tolerance 1e-12), measured at ~1e-9. Serial build: its own C++ eigenmode source and
-    projection vs the Python MPB port modes (weiming.sims.fdtd_port_modes) the Debian MPI build needs,
+    projection vs the Python MPB port modes (weiming.sims.fdtd.port_modes) the Debian MPI build needs,
     without the serial run's mirror symmetry; measured |d|S|^2| = 4.4e-3 at 10 px/um (grid-level), allowed 0.01.
     """
-    from weiming.sims.fdtd_mpi import sparams_mpi
-    from weiming.sims.fdtd_sparams import sparams
+    from weiming.sims.fdtd.mpi import sparams_mpi
+    from weiming.sims.fdtd.sparameters import sparams
 
     kw = {k: v for k, v in CASE.items() if k not in ("cell", "pdk")}
     over = available_slots() < 2

@@ -90,7 +90,7 @@ def sparams_cmd(
             res = sparams(cell, pdk, settings=kw, resolution=resolution, wavelengths_um=wl,
                           three_d=three_d, progress=True)
         else:
-            from weiming.sims.fdtd_mpi import MpiRunError, sparams_mpi
+            from weiming.sims.fdtd.mpi import MpiRunError, sparams_mpi
 
             try:
                 res = sparams_mpi(cell, pdk, nproc, oversubscribe=oversubscribe, build=build, settings=kw,
@@ -114,8 +114,8 @@ def _mpi_ranks(mpi: str | None, oversubscribe: bool):
         if oversubscribe:
             fail("--oversubscribe: only with --mpi N")
         return None, None
-    from weiming.sims.fdtd_core import FdtdInputError
-    from weiming.sims.fdtd_mpi import MpiUnavailableError, check_ranks, find_mpi_build
+    from weiming.sims.fdtd.core import FdtdInputError
+    from weiming.sims.fdtd.mpi import MpiUnavailableError, check_ranks, find_mpi_build
 
     try:
         nproc = check_ranks(mpi.strip(), oversubscribe=oversubscribe)

@@ -18,14 +18,14 @@ Where the MPI build comes from (first found wins):
 
 The parent process never imports the MPI meep (that would initialise MPI in
 it); it writes the run's inputs to a JSON file, launches
-``mpirun -np N python -m weiming.sims.fdtd_mpi SPEC``, and reads back the
+``mpirun -np N python -m weiming.sims.fdtd.mpi SPEC``, and reads back the
 result file that rank 0 wrote atomically. Bad input is refused before the
 launch where it can be (rank count, MPI build present); errors raised inside
 the run (unknown cell, bad cell parameter) come back as the same exception
 types as in the serial run.
 
 Debian's MPI build is compiled without MPB, so its ranks get their eigenmode
-sources and mode coefficients from :mod:`weiming.sims.fdtd_port_modes` (the
+sources and mode coefficients from :mod:`weiming.sims.fdtd.port_modes` (the
 serial package's MPB Python module, port modes in Python); a build with MPB
 uses meep's own. ``info.port_modes`` of the result says which.
 """
@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from weiming.sims.fdtd_core import FdtdInputError
+from weiming.sims.fdtd.core import FdtdInputError
 
 #: Environment variable naming an unpacked MPI-meep prefix (overrides ``<venv>/meep-openmpi``).
 PREFIX_ENV = "WEIMING_MEEP_MPI_PREFIX"
@@ -226,8 +226,8 @@ def run_mpi(func: str, kwargs: dict, nproc: int, *, oversubscribe: bool = False,
 
 def sparams_mpi(cell: str, pdk: str, nproc: int, *, oversubscribe: bool = False, build: MpiBuild | None = None,
                 stdout=None, **kwargs):
-    """:func:`weiming.sims.fdtd_sparams.sparams` run on ``nproc`` MPI ranks; returns the same ``SParams``."""
-    from weiming.sims.fdtd_sparams import SParams
+    """:func:`weiming.sims.fdtd.sparameters.sparams` run on ``nproc`` MPI ranks; returns the same ``SParams``."""
+    from weiming.sims.fdtd.sparameters import SParams
 
     kw = dict(kwargs, cell=cell, pdk=pdk, progress=False)
     if kw.get("wavelengths_um") is not None:
@@ -248,7 +248,7 @@ def sparams_mpi(cell: str, pdk: str, nproc: int, *, oversubscribe: bool = False,
 # ---------------------------------------------------------------- rank side
 
 def _sparams_worker(kwargs: dict, port_modes: str) -> dict:
-    from weiming.sims.fdtd_sparams import sparams
+    from weiming.sims.fdtd.sparameters import sparams
 
     if port_modes != "meep":  # the Python port modes do not handle meep's mirror symmetries
         kwargs = dict(kwargs, use_symmetry=False)
@@ -263,15 +263,15 @@ _WORKERS = {"sparams": _sparams_worker}
 def _rank_main(spec_path: str) -> int:
     """Entry point of every rank: run the spec's function; rank 0 writes the result (or the error) atomically."""
     from weiming.fileio import atomic_write_text
-    from weiming.sims import fdtd_port_modes
-    from weiming.sims.fdtd_core import meep_module
+    from weiming.sims.fdtd import port_modes as fdtd_port_modes
+    from weiming.sims.fdtd.core import meep_module
 
     spec = json.loads(Path(spec_path).read_text())
     mp = meep_module()
     port_modes = "meep"
     if not fdtd_port_modes.build_has_mpb(mp):  # Debian's MPI build: eigenmode sources from Python MPB
         fdtd_port_modes.install(mp)
-        port_modes = "python-mpb (this meep build has no MPB: weiming.sims.fdtd_port_modes)"
+        port_modes = "python-mpb (this meep build has no MPB: weiming.sims.fdtd.port_modes)"
     try:
         t0 = time.perf_counter()
         out = _WORKERS[spec["func"]](spec["kwargs"], port_modes)
