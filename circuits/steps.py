@@ -134,19 +134,13 @@ class BuildRun:
     # ------------------------------------------------------------------ steps
     def ring(self) -> dict:
         """Radius of the comb ring for the target FSR (group index cached on disk)."""
-        import importlib.util
-
         from weiming.circuits import comb
-        from weiming.components.sin._optics import NG_DIGITS
-        from weiming.sims.cache import cached
 
         s, n = self.d.server, self.d.network
         wl = n.center_wavelength_nm / 1000
-        solver = importlib.util.find_spec("weiming.sims.modes.mpb") is not None
-        inputs = {"pdk": s.pdk, "width": s.ring.width_um, "wl": wl, "source": s.ring.ng_source, "solver": solver,
-                  "ng_digits": NG_DIGITS}  # the one ring rule (components.sin._optics) rounds the solver's ng
-        ng, src = cached("build_ring_ng", inputs, lambda: list(comb.group_index(s.pdk, s.ring.width_um, wl,
-                                                                                  s.ring.ng_source)))
+        # the one ring rule (components.sin._optics) keeps the solver's ng in its own disk cache,
+        # keyed by the code that computes it
+        ng, src = comb.group_index(s.pdk, s.ring.width_um, wl, s.ring.ng_source)
         r = comb.radius_for_fsr(n.fsr_ghz, ng)
         return {"radius_um": r, "ng": round(float(ng), 6), "ng_source": src, "fsr_ghz": n.fsr_ghz,
                 "center_wavelength_nm": n.center_wavelength_nm, "pdk": s.pdk,

@@ -119,7 +119,7 @@ def mode_solver_ng(pdk: str, width_um: float, wavelength_um: float) -> float:
         return round(json.loads(lines[-1][3:]), NG_DIGITS)
 
     key = {"pdk": pdk, "width": width_um, "wl": wavelength_um,
-           "source": source_digest(("weiming.pdk", "weiming.sims"))}
+           "source": source_digest(("weiming.pdk", "weiming.sims", "weiming.components"))}
     return float(cached("ring_group_index_mpb", key, compute))
 
 
