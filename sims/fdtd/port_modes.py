@@ -53,7 +53,7 @@ def import_serial_mpb(mp):
         return mpb
     except ImportError:
         pass
-    own = os.path.dirname(mp.__file__)
+    own = os.path.dirname(mp.__spec__.origin)  # the MPI build's meep package folder
     for entry in sys.path:
         cand = os.path.join(entry or ".", "meep")
         if os.path.isfile(os.path.join(cand, "mpb", "__init__.py")) and os.path.realpath(cand) != os.path.realpath(own):
