@@ -143,16 +143,44 @@ def bus_polygon(world: RingWorld2D, x_end: float) -> np.ndarray:
     return np.vstack([c + nrm, (c - nrm)[::-1]])
 
 
-def _geometry(mp, world: RingWorld2D, x_end: float, dy: float, sigma: float):
-    """meep objects of the ring and the bus, shifted by ``dy`` in y (cell centre at the origin)."""
+def _geometry(mp, world: RingWorld2D, x_end: float, dy: float, sigma: float, slab: Slab3D | None = None):
+    """meep objects of the ring and the bus, shifted by ``dy`` in y (cell centre at the origin).
+
+    ``slab``: 3D, cores of the film's thickness and material index centred on z = 0.
+    """
     cond = {"D_conductivity": sigma} if sigma > 0 else {}
-    core = mp.Medium(index=world.n_core, **cond)
-    clad = mp.Medium(index=world.n_clad, **cond)
+    n_core, n_clad = (world.n_core, world.n_clad) if slab is None else (slab.n_core, slab.n_clad)
+    core = mp.Medium(index=n_core, **cond)
+    clad = mp.Medium(index=n_clad, **cond)
+    h = mp.inf if slab is None else slab.thickness_um
+    z0 = 0.0 if slab is None else -h / 2
     R, w = world.radius_um, world.width_um
     pts = bus_polygon(world, x_end)
-    bus = mp.Prism([mp.Vector3(x, y + dy) for x, y in pts], height=mp.inf, material=core)
-    return [bus, mp.Cylinder(radius=R + w / 2, center=mp.Vector3(0, dy), material=core),
-            mp.Cylinder(radius=R - w / 2, center=mp.Vector3(0, dy), material=clad)], clad
+    bus = mp.Prism([mp.Vector3(x, y + dy, z0) for x, y in pts], height=h, material=core)
+    return [bus, mp.Cylinder(radius=R + w / 2, height=h, center=mp.Vector3(0, dy), material=core),
+            mp.Cylinder(radius=R - w / 2, height=h, center=mp.Vector3(0, dy), material=clad)], clad
+
+
+@dataclass(frozen=True)
+class Slab3D:
+    """The film for a 3D run of a world's geometry: core material index, cladding index, thickness, z margin."""
+
+    n_core: float
+    n_clad: float
+    thickness_um: float
+    margin_z_um: float
+
+    @classmethod
+    def from_pdk(cls, pdk: str, wavelength_um: float = 1.55, margin_z_um: float = 1.5) -> Slab3D:
+        """Core and cladding materials of the PDK stack (z-symmetric Si3N4 films: SiO2 box and cladding)."""
+        from weiming.pdk import get_tech
+        from weiming.pdk.materials import get_material
+
+        st = get_tech(pdk).layer_stack
+        n = {k: float(get_material(st[k].material).n(wavelength_um)) for k in ("core", "box", "clad")}
+        if abs(n["box"] - n["clad"]) > 1e-9:
+            raise FdtdInputError(f"pdk={pdk!r}: box and cladding differ; the 3D run assumes a z-symmetric stack")
+        return cls(n["core"], n["clad"], float(st["core"].thickness), float(margin_z_um))
 
 
 @dataclass(frozen=True)
@@ -225,12 +253,14 @@ class CouplerKappa2:
 
 
 def coupler_kappa2_2d(world: RingWorld2D, *, resolution: float = 15, tail_um: float = 4.0, dpml: float = 1.0,
-                      nfreq: int = 5, bandwidth: float = 0.06, decay_by: float = 1e-6) -> CouplerKappa2:
+                      nfreq: int = 5, bandwidth: float = 0.06, decay_by: float = 1e-6,
+                      slab: Slab3D | None = None) -> CouplerKappa2:
     """kappa^2 of the world's coupler (point or pulley) by FDTD of the coupling region (module docstring).
 
     The cell keeps the ring up to ``tail_um`` above the end of the wrap (the
     tangent point for a point coupler) -- far enough for the gap to have grown
-    by microns -- and above the bus's return to the horizontal.
+    by microns -- and above the bus's return to the horizontal. ``slab``: the
+    same geometry in 3D (cores of the film, quasi-TE source, mirror symmetry in z).
     """
     check_positive(resolution=resolution, tail_um=tail_um, dpml=dpml, bandwidth=bandwidth, decay_by=decay_by)
     mp = meep_module()
@@ -251,24 +281,29 @@ def coupler_kappa2_2d(world: RingWorld2D, *, resolution: float = 15, tail_um: fl
     sx = 2 * xhalf
     sy = math.ceil((ytop - ybot) * resolution) / resolution
     dy = -(ybot + sy / 2)
-    geometry, clad = _geometry(mp, world, sx, dy, 0.0)
+    geometry, clad = _geometry(mp, world, sx, dy, 0.0, slab)
     fcen = 1 / world.wavelength_um
     df = bandwidth * fcen
     mon_w = wb + 2 * m
+    sz = 0.0 if slab is None else slab.thickness_um + 2 * (slab.margin_z_um + dpml)
+    mz = 0.0 if slab is None else slab.thickness_um + 2 * slab.margin_z_um  # monitor/source height
     x_src = -xhalf + dpml + 0.5
     src = [mp.EigenModeSource(mp.GaussianSource(fcen, fwidth=df), center=mp.Vector3(x_src, y_t + dy),
-                              size=mp.Vector3(0, mon_w), direction=mp.X, eig_band=1, eig_parity=mp.EVEN_Z,
+                              size=mp.Vector3(0, mon_w, mz), direction=mp.X, eig_band=1, eig_parity=mp.EVEN_Z,
                               eig_match_freq=True)]
-    sim = mp.Simulation(cell_size=mp.Vector3(sx, sy), geometry=geometry, sources=src, resolution=resolution,
-                        default_material=clad, boundary_layers=[mp.PML(dpml)])
+    # 3D: quasi-TE (E in plane) is even under z -> -z, meep's Mirror(Z) with phase +1
+    sym = [] if slab is None else [mp.Mirror(mp.Z)]
+    sim = mp.Simulation(cell_size=mp.Vector3(sx, sy, sz), geometry=geometry, sources=src, resolution=resolution,
+                        default_material=clad, boundary_layers=[mp.PML(dpml)], symmetries=sym)
     mon_in = sim.add_mode_monitor(fcen, df, nfreq, mp.ModeRegion(center=mp.Vector3(x_src + 0.5, y_t + dy),
-                                                                 size=mp.Vector3(0, mon_w)))
+                                                                 size=mp.Vector3(0, mon_w, mz)))
     mon_out = sim.add_mode_monitor(fcen, df, nfreq, mp.ModeRegion(center=mp.Vector3(xhalf - dpml - 0.5, y_t + dy),
-                                                                  size=mp.Vector3(0, mon_w)))
+                                                                  size=mp.Vector3(0, mon_w, mz)))
     # the ring's right arm crosses y_ring between x = 0 and x_arm + margin; the bus stays below it
     y_ring = y_top - 0.2 + dy
     x1 = min(x_arm + w + m, xhalf - dpml)
-    mon_ring = sim.add_flux(fcen, df, nfreq, mp.FluxRegion(center=mp.Vector3(x1 / 2, y_ring), size=mp.Vector3(x1, 0)))
+    mon_ring = sim.add_flux(fcen, df, nfreq, mp.FluxRegion(center=mp.Vector3(x1 / 2, y_ring),
+                                                                         size=mp.Vector3(x1, 0, mz)))
     with stdout_to_stderr():
         sim.run(until_after_sources=mp.stop_when_dft_decayed(tol=decay_by,
                                                               minimum_run_time=2 * (sx + sy) * world.n_core))
@@ -375,4 +410,4 @@ def ring_model_2d(world: RingWorld2D, kappa2: float, *, q_material: float = math
 
 
 __all__ = ["RingWorld2D", "bus_centreline", "bus_polygon", "RingModes", "ring_modes_2d", "CouplerKappa2",
-           "coupler_kappa2_2d", "model_kappa2", "RingModel2D", "ring_model_2d"]
+           "coupler_kappa2_2d", "Slab3D", "model_kappa2", "RingModel2D", "ring_model_2d"]
