@@ -40,6 +40,7 @@ import numpy as np
 
 from weiming.sims.fdtd_core import (FdtdInputError, Resonance, check_positive, margin_2d, meep_module,
                                     resonances, stdout_to_stderr)
+from weiming.sims.fdtd_coupler import CouplerFdtd
 
 
 @dataclass(frozen=True)
@@ -235,26 +236,9 @@ def ring_modes_2d(world: RingWorld2D, *, resolution: float = 12, bandwidth: floa
     return RingModes(resonances(h), resolution, run_after_sources, q_material)
 
 
-@dataclass(frozen=True)
-class CouplerKappa2:
-    """kappa^2, t^2 and excess loss at the centre wavelength, plus spectra (power fractions)."""
-
-    kappa2: float
-    t2: float
-    excess_loss: float
-    wavelength_um: float
-    resolution: float
-    wavelengths_um: list[float]
-    kappa2_spectrum: list[float]
-    t2_spectrum: list[float]
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-
 def coupler_kappa2_2d(world: RingWorld2D, *, resolution: float = 15, tail_um: float = 4.0, dpml: float = 1.0,
                       nfreq: int = 5, bandwidth: float = 0.06, decay_by: float = 1e-6,
-                      slab: Slab3D | None = None) -> CouplerKappa2:
+                      slab: Slab3D | None = None) -> CouplerFdtd:
     """kappa^2 of the world's coupler (point or pulley) by FDTD of the coupling region (module docstring).
 
     The cell keeps the ring up to ``tail_um`` above the end of the wrap (the
@@ -316,7 +300,7 @@ def coupler_kappa2_2d(world: RingWorld2D, *, resolution: float = 15, tail_um: fl
     p_in = np.abs(a_in) ** 2
     k2, t2 = p_ring / p_in, np.abs(a_out) ** 2 / p_in
     i0 = int(np.argmin(abs(freqs - fcen)))
-    return CouplerKappa2(float(k2[i0]), float(t2[i0]), float(1 - k2[i0] - t2[i0]), world.wavelength_um, resolution,
+    return CouplerFdtd(float(k2[i0]), float(t2[i0]), float(1 - k2[i0] - t2[i0]), world.wavelength_um, resolution,
                          (1 / freqs).tolist(), k2.tolist(), t2.tolist())
 
 
@@ -409,5 +393,5 @@ def ring_model_2d(world: RingWorld2D, kappa2: float, *, q_material: float = math
                        res.tolist())
 
 
-__all__ = ["RingWorld2D", "bus_centreline", "bus_polygon", "RingModes", "ring_modes_2d", "CouplerKappa2",
+__all__ = ["RingWorld2D", "bus_centreline", "bus_polygon", "RingModes", "ring_modes_2d",
            "coupler_kappa2_2d", "Slab3D", "model_kappa2", "RingModel2D", "ring_model_2d"]
