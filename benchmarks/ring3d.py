@@ -18,15 +18,24 @@ cell (:mod:`weiming.sims.ring_fdtd`).
   (:func:`weiming.sims.coupler.coupler_model`, MPB supermodes of the real
   cross-section).
 
-Recorded run (2 shared cores, Nov 2026; wall times include ~3x sharing):
+Recorded runs (2 cores shared with other jobs, 30 Nov 2026; wall times include the sharing):
 
-  2D kappa^2 (FDTD res 10 / 15 / 20 px/um; model bend / straight phase):
-    point      0.0803 / 0.0706 / 0.0687 -> 0.0663 (15/20)   model 0.0583 / 0.0585  (-12 %)
-    pulley 20  -      / 0.0189 / 0.0163 -> 0.0129 (15/20)   model 0.0320 / 0.0305  (2.5x: near the first null of the wrap sinc)
-    pulley 40  -      / 0.0759 / (see output)               model 0.0762 / 0.0765
-  2D ring, point coupler (Harminv, tests/test_ring_vs_fdtd.py): FSR res 8/10/12 0.003765/0.003897/0.003960,
-    10/12 -> 0.004099 vs model 0.004099; QL 7331/7756 -> 8724 vs model 9033 (+3.5 %).
-  3D: see the output of ``--part 3d`` below (appended when run).
+  2D kappa^2 (FDTD res 10 / 15 / 20 px/um -> Richardson 15/20; model bend / straight phase):
+    point      0.0803 / 0.0706 / 0.0687 -> 0.0663   model 0.0583 / 0.0585  (-12 %: the bent ring
+               mode leans towards the bus, which the straight-guide supermodes leave out)
+    pulley 20  -      / 0.0189 / 0.0163 -> 0.0129   model 0.0320 / 0.0305  (2.5x: near the first
+               null of the wrap's phase-mismatch sinc, kappa^2 is a small difference)
+    pulley 40  -      / 0.0759 / -                  model 0.0762 / 0.0765  (second lobe)
+    pulley 60  not run                              model 0.0157 / 0.0143
+  2D ring, Harminv at 10 / 12 px/um -> Richardson (``--part ring``; model: same 2D indices, CMT kappa^2):
+    point      FSR 0.003895 / 0.003957 -> 0.004099 vs 0.004099;  QL 7331 / 7756 -> 8724 vs 9033 (+3.5 %)
+    pulley 40  FSR 0.003895 / 0.003957 -> 0.004098 vs 0.004099;  QL 9312 / 8641 -> 7115 vs 7684 (+8.0 %)
+    pulley 60  FSR 0.003895 / 0.003957 -> 0.004096 vs 0.004099;  QL 14727 / 15678 -> 17838 vs 15148 (-15 %)
+    (model extinction 20.3 / 12.7 / 5.8 dB; not checked against an FDTD transmission spectrum)
+  3D point coupler (``--part 3d``; 0.8-um Si3N4 in SiO2, same geometry, mirror symmetry in z):
+    FDTD res 10: kappa2 0.0542 (excess 0.0002, 261 s); res 15: 0.0493 (987 s); Richardson 10/15 0.0454
+    full-vector model (MPB supermodes of the real cross-section) 0.0274 (-40 % vs 0.0454);
+    2D effective-index model 0.0583 (+28 %)
 """
 
 from __future__ import annotations
