@@ -5,7 +5,7 @@
 World (as tests/test_ring_vs_fdtd.py): sin800 reduced to 2D (reduce_2d), ring
 R = 20 um of the ``strip`` width 1.0 um, a bus of the same width at 0.3 um,
 pulley S-bends of the strip's minimum radius 30 um, geometry of the layout
-cell (:mod:`weiming.sims.ring_fdtd`).
+cell (:mod:`weiming.sims.fdtd.ring`).
 
 - ``kappa2``: kappa^2 of the point coupler and of pulleys wrapped 20, 40, 60
   deg, FDTD of the coupling region at each resolution (Richardson from the two
@@ -15,7 +15,7 @@ cell (:mod:`weiming.sims.ring_fdtd`).
   at each resolution: FSR, loaded Q at 1.55 um, Richardson; vs the ring model.
 - ``3d``: kappa^2 of the point coupler in 3D (the sin800 film, 0.8 um Si3N4 in
   SiO2) at a modest resolution vs the full-vector coupler model
-  (:func:`weiming.sims.coupler.coupler_model`, MPB supermodes of the real
+  (:func:`weiming.sims.devices.coupler.coupler_model`, MPB supermodes of the real
   cross-section).
 
 Recorded runs (2 cores shared with other jobs, 30 Nov 2026; wall times include the sharing):
@@ -46,7 +46,7 @@ import time
 
 import numpy as np
 
-from weiming.sims.ring_fdtd import (RingWorld2D, Slab3D, coupler_kappa2_2d, model_kappa2, ring_model_2d,
+from weiming.sims.fdtd.ring import (RingWorld2D, Slab3D, coupler_kappa2_2d, model_kappa2, ring_model_2d,
                                     ring_modes_2d)
 
 R, GAP, W, Q_MAT = 20.0, 0.3, 1.0, 2e4
@@ -97,7 +97,7 @@ def part_ring(wraps, ress) -> None:
 
 
 def part_3d(res: float) -> None:
-    from weiming.sims.coupler import coupler_model
+    from weiming.sims.devices.coupler import coupler_model
 
     w = world(0.0)
     t0 = time.perf_counter()

@@ -1,6 +1,6 @@
-"""The ring model (:mod:`weiming.sims.ring`) and the coupler model vs 2D FDTD of the same effective-index world.
+"""The ring model (:mod:`weiming.sims.devices.ring`) and the coupler model vs 2D FDTD of the same effective-index world.
 
-World: the sin800 film reduced to 2D (:func:`weiming.sims.fdtd_eim.reduce_2d`,
+World: the sin800 film reduced to 2D (:func:`weiming.sims.fdtd.eim.reduce_2d`,
 n_core 1.884, n_clad 1.444 at 1.55 um), a ring of R = 20 um of the PDK's
 ``strip`` width (1.0 um) with a bus of the same width at the PDK's minimum
 space (0.3 um), pulley S-bends of the ``strip`` minimum radius; a uniform
@@ -21,7 +21,7 @@ R, GAP, W, Q_MAT = 20.0, 0.3, 1.0, 2e4
 
 
 def _world(coupler="point", wrap=0.0):
-    from weiming.sims.ring_fdtd import RingWorld2D
+    from weiming.sims.fdtd.ring import RingWorld2D
 
     return RingWorld2D.from_pdk("sin800", R, GAP, coupler=coupler, wrap_angle_deg=wrap, width_um=W, bus_width_um=W)
 
@@ -35,7 +35,7 @@ def test_pulley_world_follows_the_layout_cell():
     """The FDTD bus leaves the wrap exactly where the layout cell puts its ports (same formula, same inputs)."""
     from weiming.components.registry import cells_for
     from weiming.pdk import activate
-    from weiming.sims.ring_fdtd import RingWorld2D, bus_centreline
+    from weiming.sims.fdtd.ring import RingWorld2D, bus_centreline
 
     activate("sin800")
     cell = cells_for("sin800")["ring_resonator"](radius=60.0, gap=0.31, coupler="pulley", wrap_angle=40.0)
@@ -65,9 +65,9 @@ def _family(modes):
 def test_ring_model_fsr_and_loaded_q_agree_with_harminv(coupler, wrap):
     """Point- and pulley-coupled (40 deg) ring: FSR and loaded Q of the ring model vs Harminv on the whole ring.
 
-    Model: :func:`weiming.sims.ring_fdtd.ring_model_2d` -- ng of the bent 2D
+    Model: :func:`weiming.sims.fdtd.ring.ring_model_2d` -- ng of the bent 2D
     guide, kappa^2 from the coupler model (supermodes of the same 2D indices,
-    :func:`weiming.sims.ring_fdtd.model_kappa2`), the world's loss as Qi.
+    :func:`weiming.sims.fdtd.ring.model_kappa2`), the world's loss as Qi.
     FDTD: Harminv on the whole ring at 10 and 12 px/um; FSR = slope of the line
     frequencies vs their index, Q interpolated to the design frequency (kappa^2
     grows with wavelength, so Q does), both Richardson-extrapolated (numerical
@@ -85,8 +85,8 @@ def test_ring_model_fsr_and_loaded_q_agree_with_harminv(coupler, wrap):
     20-deg one near the sinc's null (kappa^2 2.5x off); absolute resonance
     positions to 1e-4, which need finer grids.
     """
-    from weiming.sims import ring
-    from weiming.sims.ring_fdtd import model_kappa2, ring_model_2d, ring_modes_2d
+    from weiming.sims.devices import ring
+    from weiming.sims.fdtd.ring import model_kappa2, ring_model_2d, ring_modes_2d
 
     world = _world(coupler, wrap)
     f0 = 1 / world.wavelength_um

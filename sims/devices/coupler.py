@@ -178,7 +178,7 @@ def integrate_coupler(g_tab, dn_tab, beta: float, wavelength_um: float, gap_um: 
     A bus unlike the ring: ``beta_bus`` on its straight tails and ``beta_bus_wrap``
     (referred to its centre radius) along a pulley's wrap; default ``beta``
     (``dn`` must then be the coupling part of the split, see
-    :func:`weiming.sims.ring_fdtd.model_kappa2`).
+    :func:`weiming.sims.fdtd.ring.model_kappa2`).
     """
     bb = beta if beta_bus is None else beta_bus
     bw = bb if beta_bus_wrap is None else beta_bus_wrap

@@ -19,7 +19,7 @@ Two worlds share that geometry:
 - :func:`coupler_kappa2_2d`: only the bottom of the ring (the coupling region
   plus a few um of tail): an eigenmode source in the bus, mode monitors at the
   bus ends and a flux line across the ring's right arm under the top PML give
-  ``kappa2 = P_ring / P_in`` and ``t2`` (as :mod:`weiming.sims.fdtd_coupler`,
+  ``kappa2 = P_ring / P_in`` and ``t2`` (as :mod:`weiming.sims.fdtd.coupler`,
   which has only the straight bus).
 
 Propagation loss is modelled by one uniform conductivity in every material
@@ -38,9 +38,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from weiming.sims.fdtd_core import (FdtdInputError, Resonance, check_positive, margin_2d, meep_module,
+from weiming.sims.fdtd.core import (FdtdInputError, Resonance, check_positive, margin_2d, meep_module,
                                     resonances, stdout_to_stderr)
-from weiming.sims.fdtd_coupler import CouplerFdtd
+from weiming.sims.fdtd.coupler import CouplerFdtd
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,10 @@ class RingWorld2D:
     def from_pdk(cls, pdk: str, radius_um: float, gap_um: float, *, coupler: str = "point",
                  wrap_angle_deg: float = 0.0, wavelength_um: float = 1.55, width_um: float | None = None,
                  bus_width_um: float | None = None, bend_radius_um: float | None = None) -> RingWorld2D:
-        """The 2D effective-index world of a PDK ring cell: indices from :func:`weiming.sims.fdtd_eim.reduce_2d`,
+        """The 2D effective-index world of a PDK ring cell: indices from :func:`weiming.sims.fdtd.eim.reduce_2d`,
         widths and bend radius from the cross-sections the layout cell uses (ring ``resonator``, bus ``strip``)."""
         from weiming.pdk import get_tech
-        from weiming.sims.fdtd_eim import reduce_2d
+        from weiming.sims.fdtd.eim import reduce_2d
 
         tech = get_tech(pdk)
         ring, bus = tech.xs("resonator"), tech.xs("strip")
@@ -313,12 +313,12 @@ def coupler_kappa2_2d(world: RingWorld2D, *, resolution: float = 15, tail_um: fl
 
 
 def model_kappa2(world: RingWorld2D, *, bend: bool = True, wavelength_um: float | None = None) -> float:
-    """Coupled-mode kappa^2 of the world's coupler (:func:`weiming.sims.coupler.integrate_coupler`).
+    """Coupled-mode kappa^2 of the world's coupler (:func:`weiming.sims.devices.coupler.integrate_coupler`).
 
     Fed the world's own 2D indices; local coupling ``K = pi (n_even - n_odd) /
     lambda`` from the lateral supermodes of two like guides. ``bend=True``:
     phase mismatch from the bent 2D modes (conformal slab,
-    :func:`weiming.sims.fdtd_eim.bent_slab_neff`): the ring at ``R``, the bus
+    :func:`weiming.sims.fdtd.eim.bent_slab_neff`): the ring at ``R``, the bus
     at ``rp`` along a pulley's wrap, the straight bus on its tails; ``False``:
     straight guides (the coupler model's approximation for R >> w).
 
@@ -328,8 +328,8 @@ def model_kappa2(world: RingWorld2D, *, bend: bool = True, wavelength_um: float 
     below the detuning 0.0636 of the isolated guides), so ``K`` cannot be read
     from it; that needs overlap integrals, which the model does not have.
     """
-    from weiming.sims.coupler import integrate_coupler, single_neff, supermode_split
-    from weiming.sims.fdtd_eim import bent_slab_neff
+    from weiming.sims.devices.coupler import integrate_coupler, single_neff, supermode_split
+    from weiming.sims.fdtd.eim import bent_slab_neff
 
     wl = world.wavelength_um if wavelength_um is None else wavelength_um
     nc, ncl, w, wb, R = world.n_core, world.n_clad, world.width_um, world.bus_width_um, world.radius_um
@@ -361,7 +361,7 @@ def model_kappa2(world: RingWorld2D, *, bend: bool = True, wavelength_um: float 
 
 @dataclass(frozen=True)
 class RingModel2D:
-    """The ring model (:mod:`weiming.sims.ring`) of a 2D world: neff/ng of the bent 2D guide, kappa^2, loss."""
+    """The ring model (:mod:`weiming.sims.devices.ring`) of a 2D world: neff/ng of the bent 2D guide, kappa^2, loss."""
 
     neff: float
     ng: float
@@ -383,8 +383,8 @@ def ring_model_2d(world: RingWorld2D, kappa2: float, *, q_material: float = math
 
     ``q_material`` becomes the model's propagation loss through ``Qi = 2 pi ng / (lambda alpha)``.
     """
-    from weiming.sims import ring
-    from weiming.sims.fdtd_eim import bent_slab_neff, bent_slab_ng
+    from weiming.sims.devices import ring
+    from weiming.sims.fdtd.eim import bent_slab_neff, bent_slab_ng
 
     wl, R = world.wavelength_um, world.radius_um
     neff = bent_slab_neff(world.n_core, world.n_clad, world.width_um, R, wl, dx_um=wl / 1500)
