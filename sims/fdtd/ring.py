@@ -40,7 +40,7 @@ import numpy as np
 
 from weiming.sims.fdtd.core import (FdtdInputError, Resonance, check_positive, margin_2d, meep_module,
                                     resonances, stdout_to_stderr)
-from weiming.sims.fdtd.coupler import CouplerFdtd
+from weiming.sims.fdtd.coupler import CouplerFdtd, measure_coupler
 
 
 @dataclass(frozen=True)
@@ -293,20 +293,8 @@ def coupler_kappa2_2d(world: RingWorld2D, *, resolution: float = 15, tail_um: fl
     x1 = min(x_arm + w + m, xhalf - dpml)
     mon_ring = sim.add_flux(fcen, df, nfreq, mp.FluxRegion(center=mp.Vector3(x1 / 2, y_ring),
                                                                          size=mp.Vector3(x1, 0, mz)))
-    with stdout_to_stderr():
-        sim.run(until_after_sources=mp.stop_when_dft_decayed(tol=decay_by,
-                                                              minimum_run_time=2 * (sx + sy) * world.n_core))
-        kw = dict(bands=[1], eig_parity=mp.EVEN_Z)
-        a_in = sim.get_eigenmode_coefficients(mon_in, direction=mp.X, **kw).alpha[0, :, 0]
-        a_out = sim.get_eigenmode_coefficients(mon_out, direction=mp.X, **kw).alpha[0, :, 0]
-        p_ring = np.array(mp.get_fluxes(mon_ring))
-        freqs = np.array(mp.get_flux_freqs(mon_in))
-        sim.reset_meep()
-    p_in = np.abs(a_in) ** 2
-    k2, t2 = p_ring / p_in, np.abs(a_out) ** 2 / p_in
-    i0 = int(np.argmin(abs(freqs - fcen)))
-    return CouplerFdtd(float(k2[i0]), float(t2[i0]), float(1 - k2[i0] - t2[i0]), world.wavelength_um, resolution,
-                         (1 / freqs).tolist(), k2.tolist(), t2.tolist())
+    return measure_coupler(mp, sim, mon_in, mon_out, mon_ring, fcen=fcen, wavelength_um=world.wavelength_um,
+                           resolution=resolution, decay_by=decay_by, minimum_run_time=2 * (sx + sy) * world.n_core)
 
 
 # ---------------------------------------------------------------- the models of the same 2D world
