@@ -170,11 +170,18 @@ def split_interpolator(g_tab, dn_tab):
 
 def integrate_coupler(g_tab, dn_tab, beta: float, wavelength_um: float, gap_um: float, radius_um: float,
                       width_um: float, width_bus_um: float, coupler: str,
-                      wrap_angle_deg: float | None) -> tuple[float, float]:
+                      wrap_angle_deg: float | None, *, beta_bus: float | None = None,
+                      beta_bus_wrap: float | None = None) -> tuple[float, float]:
     """(kappa^2, t^2) of a ring-bus coupler from the supermode split table ``dn(g)`` (module docstring, steps 2-3).
 
     ``beta`` (1/um) is the propagation constant of the single guide (phase mismatch).
+    A bus unlike the ring: ``beta_bus`` on its straight tails and ``beta_bus_wrap``
+    (referred to its centre radius) along a pulley's wrap; default ``beta``
+    (``dn`` must then be the coupling part of the split, see
+    :func:`weiming.sims.fdtd.ring.model_kappa2`).
     """
+    bb = beta if beta_bus is None else beta_bus
+    bw = bb if beta_bus_wrap is None else beta_bus_wrap
     wrap = _wrap(coupler, wrap_angle_deg)
     wb = width_bus_um
     dn_of = split_interpolator(g_tab, dn_tab)
@@ -195,12 +202,12 @@ def integrate_coupler(g_tab, dn_tab, beta: float, wavelength_um: float, gap_um: 
     z = np.arange(dz / 2, z_max, dz)
     g_t, dsr = tail_profile(z, radius_um, width_um, gap_um, wb)
     tail_k = k_of(g_t) * 0.5 * (1 + dsr) * dz
-    tail_d = 0.5 * beta * (1 - dsr) * dz
+    tail_d = 0.5 * (bb - beta * dsr) * dz
     if coupler == "pulley":
         # constant K and mismatch along the concentric wrap: one exact transfer matrix
         th_w = math.radians(wrap)
         wrap_k = np.array([float(k_of(np.array([gap_um]))[0]) * 0.5 * (radius_um + d) * th_w])
-        wrap_d = np.array([0.5 * beta * (d - radius_um) * th_w])  # concentric: paired along radii
+        wrap_d = np.array([0.5 * (bw * d - beta * radius_um) * th_w])  # concentric: paired along radii
     else:
         wrap_k = wrap_d = np.zeros(0)
     steps_k = np.r_[tail_k[::-1], wrap_k, tail_k]

@@ -88,9 +88,17 @@ def coupler_fdtd_2d(n_core: float, n_clad: float, width_um: float, gap_um: float
     y_ring = ytop - dpml - 0.2
     x0 = 0.5 * (xhalf - dpml)  # right half of the cell, clear of the bus and the left arm
     mon_ring = sim.add_flux(fcen, df, nfreq, mp.FluxRegion(center=v(x0, y_ring), size=mp.Vector3(xhalf - dpml, 0)))
+    # minimum run: twice the transit across the cell (the decay test is relative to the largest DFT field)
+    return measure_coupler(mp, sim, mon_in, mon_out, mon_ring, fcen=fcen, wavelength_um=wavelength_um,
+                           resolution=resolution, decay_by=decay_by, minimum_run_time=2 * (sx + sy) * n_core)
+
+
+def measure_coupler(mp, sim, mon_in, mon_out, mon_ring, *, fcen: float, wavelength_um: float, resolution: float,
+                    decay_by: float, minimum_run_time: float) -> CouplerFdtd:
+    """Run ``sim`` until its DFT fields decay by ``decay_by``, then ``kappa2 = P_ring / P_in`` and
+    ``t2 = |a_out|^2 / |a_in|^2`` from the bus's forward fundamental-mode coefficients and the ring-arm flux."""
     with stdout_to_stderr():
-        # minimum run: twice the transit across the cell (the decay test is relative to the largest DFT field)
-        sim.run(until_after_sources=mp.stop_when_dft_decayed(tol=decay_by, minimum_run_time=2 * (sx + sy) * n_core))
+        sim.run(until_after_sources=mp.stop_when_dft_decayed(tol=decay_by, minimum_run_time=minimum_run_time))
         kw = dict(bands=[1], eig_parity=mp.EVEN_Z)
         a_in = sim.get_eigenmode_coefficients(mon_in, direction=mp.X, **kw).alpha[0, :, 0]
         a_out = sim.get_eigenmode_coefficients(mon_out, direction=mp.X, **kw).alpha[0, :, 0]
@@ -105,5 +113,4 @@ def coupler_fdtd_2d(n_core: float, n_clad: float, width_um: float, gap_um: float
                        wavelength_um=wavelength_um, resolution=resolution,
                        wavelengths_um=(1 / freqs).tolist(), kappa2_spectrum=k2.tolist(), t2_spectrum=t2.tolist())
 
-
-__all__ = ["CouplerFdtd", "coupler_fdtd_2d"]
+__all__ = ["CouplerFdtd", "coupler_fdtd_2d", "measure_coupler"]
