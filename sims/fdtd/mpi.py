@@ -233,16 +233,9 @@ def sparams_mpi(cell: str, pdk: str, nproc: int, *, oversubscribe: bool = False,
     if kw.get("wavelengths_um") is not None:
         kw["wavelengths_um"] = np.atleast_1d(np.asarray(kw["wavelengths_um"], dtype=float)).tolist()
     js = run_mpi("sparams", kw, nproc, oversubscribe=oversubscribe, build=build, stdout=stdout)
-    ports = js["ports"]
-    wl = np.asarray(js["wavelengths_um"], dtype=float)
-    s = np.full((len(wl), len(ports), len(ports)), np.nan + 0j)
-    for i, b in enumerate(ports):
-        for j, a in enumerate(ports):
-            v = js["s"][f"{a}@{b}"]
-            s[:, j, i] = np.asarray(v["re"], dtype=float) + 1j * np.asarray(v["im"], dtype=float)
-    info = dict(js["info"], mpi_build=js["mpi_build"])
-    return SParams(cell=js["cell"], pdk=js["pdk"], settings=js["settings"], ports=ports, wavelengths_um=wl, s=s,
-                   method=js["method"], resolution=js["resolution"], info=info)
+    res = SParams.from_json(js)
+    res.info["mpi_build"] = js["mpi_build"]
+    return res
 
 
 # ---------------------------------------------------------------- rank side

@@ -64,6 +64,19 @@ class SParams:
                 "s": {f"{a}@{b}": {"re": self.s[:, j, i].real.tolist(), "im": self.s[:, j, i].imag.tolist()}
                       for i, b in enumerate(self.ports) for j, a in enumerate(self.ports)}}
 
+    @classmethod
+    def from_json(cls, js: dict) -> SParams:
+        """The inverse of :meth:`to_json`."""
+        ports = js["ports"]
+        wl = np.asarray(js["wavelengths_um"], dtype=float)
+        s = np.full((len(wl), len(ports), len(ports)), np.nan + 0j)
+        for i, b in enumerate(ports):
+            for j, a in enumerate(ports):
+                v = js["s"][f"{a}@{b}"]
+                s[:, j, i] = np.asarray(v["re"], dtype=float) + 1j * np.asarray(v["im"], dtype=float)
+        return cls(cell=js["cell"], pdk=js["pdk"], settings=js["settings"], ports=ports, wavelengths_um=wl, s=s,
+                   method=js["method"], resolution=js["resolution"], info=dict(js["info"]))
+
     def power(self, out_port: str, in_port: str) -> np.ndarray:
         return np.abs(self.s[:, self.ports.index(out_port), self.ports.index(in_port)]) ** 2
 
