@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from weiming.sims.cache import cached
+from weiming.tapeout import common
 from weiming.tapeout.keys import code_digest, file_digest
 from weiming.tapeout.runner import Context
 
@@ -42,14 +43,12 @@ def _compute(design, quick: bool) -> dict:
 
 
 def run(ctx: Context) -> dict[str, Any]:
-    from weiming.circuits.design import load_design
     from weiming.sims.comb.plot import save_intracavity, save_spectrum
 
-    if ctx.design is None:  # the stage run alone (the tape-out loads the design once)
-        ctx.design = load_design(ctx.config)
-    spec = ctx.design.spec.comb
+    design = common.design(ctx)
+    spec = design.spec.comb
     key = {"cfg": file_digest(ctx.config), "quick": ctx.quick, "code": code_digest()}
-    r = cached("tapeout-comb", key, lambda: _compute(ctx.design, ctx.quick))
+    r = cached("tapeout-comb", key, lambda: _compute(design, ctx.quick))
     plots = ctx.out / "plots"
     plots.mkdir(parents=True, exist_ok=True)
     for name, fn in (("comb_spectrum", save_spectrum), ("comb_intracavity", save_intracavity)):
