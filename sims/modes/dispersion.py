@@ -45,6 +45,7 @@ from weiming.sims.modes.mpb import (
     _check_wavelength,
     default_numerics,
     group_index,
+    ng_d_beta2,
     save_png,
     xs_geometry,
 )
@@ -240,7 +241,7 @@ def ng_at(pdk: str, xs: str, wavelength_um: float = CENTER_UM, *, solver: str = 
     """
     w = float(_check_wavelength(wavelength_um))
     n = solver_neff(pdk, xs, [w - step_um, w, w + step_um], solver=solver, width=width, thickness=thickness)
-    return float(n[1] - w * (n[2] - n[0]) / (2 * step_um))
+    return _three_point(w, step_um, n)["ng"]
 
 
 def dispersion_from_neff(wavelengths_um, neff) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -257,15 +258,7 @@ def dispersion_from_neff(wavelengths_um, neff) -> tuple[np.ndarray, np.ndarray, 
         d2[-1] = (2 * n[-1] - 5 * n[-2] + 4 * n[-3] - n[-4]) / h ** 2
     else:
         d2[0], d2[-1] = d2[1], d2[-2]
-    return _ng_d_beta2(wl, n, d1, d2)
-
-
-def _ng_d_beta2(wl, n, d1, d2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """ng, D (ps/nm/km), beta2 (ps^2/km) from neff and its first two wavelength derivatives (1/um, 1/um^2)."""
-    ng = n - wl * d1
-    d_s_m2 = -(wl * 1e-6 / C_M_S) * d2 * 1e12  # n'' in 1/um^2 -> 1/m^2
-    beta2 = -(wl * 1e-6) ** 2 * d_s_m2 / (2 * math.pi * C_M_S)
-    return ng, d_s_m2 * 1e6, beta2 / 1e-27
+    return ng_d_beta2(wl, n, d1, d2)
 
 
 def chebyshev_nodes(lo: float, hi: float, n: int) -> np.ndarray:
@@ -305,7 +298,7 @@ def dispersion_curve(pdk: str, xs: str, wavelengths_um=None, *, width=None, thic
     cheb = np.polynomial.chebyshev.Chebyshev.fit(t, n_x, int(nodes) - 1, domain=[-1, 1])
     tw = (2 * wls - (lo + hi)) / (hi - lo)
     n = cheb(tw)
-    ng, d, b2 = _ng_d_beta2(wls, n, cheb.deriv(1)(tw) * 2 / (hi - lo), cheb.deriv(2)(tw) * (2 / (hi - lo)) ** 2)
+    ng, d, b2 = ng_d_beta2(wls, n, cheb.deriv(1)(tw) * 2 / (hi - lo), cheb.deriv(2)(tw) * (2 / (hi - lo)) ** 2)
     return DispersionCurve(wls.tolist(), n.tolist(), ng.tolist(), d.tolist(), b2.tolist(), radius_um)
 
 
@@ -448,9 +441,9 @@ def ring_dispersion(pdk: str, xs: str, *, radius_um: float | None = None, fsr_hz
                 n = solver_neff(pdk, xs, wls, radius_um=r_solve, **kw_n)
             res = resonances(wls, n, r, center_um, modes)
     lam0 = res["wavelength0_um"]
-    d_s_m2 = -(lam0 * 1e-6 / C_M_S) * res["n2_per_um2"] * 1e12
+    _, d_ps_nm_km, beta2_ps2_km = ng_d_beta2(lam0, res["neff"], 0.0, res["n2_per_um2"])
     details = {"m0": res["m0"], "f0_hz": res["f0_hz"], "wavelength0_um": lam0, "bend_radius_solved_um": r_solve,
-               "d_ps_nm_km": d_s_m2 * 1e6, "beta2_ps2_km": -(lam0 * 1e-6) ** 2 * d_s_m2 / (2 * math.pi * C_M_S) / 1e-27,
+               "d_ps_nm_km": d_ps_nm_km, "beta2_ps2_km": beta2_ps2_km,
                "fit_wavelengths_um": wls.tolist(), "fit_neff": n.tolist(), "f_hz": res["f_hz"], "solver": solver}
     return RingDispersion(radius_um=float(r), fsr_hz=res["d1_hz"], d1_hz=res["d1_hz"], d2_hz=res["d2_hz"],
                           neff=res["neff"], ng=res["ng"], regime="anomalous" if res["d2_hz"] > 0 else "normal",
@@ -524,9 +517,8 @@ def plot_ring_dispersion(rd: RingDispersion, pdk: str, xs: str, path, **_) -> Pa
 def _three_point(wl: float, step: float, n: np.ndarray) -> dict:
     """neff, ng and D (ps/nm/km) from neff at wl - step, wl, wl + step (um)."""
     lo, n0, hi = (float(x) for x in n)
-    d2 = (hi - 2 * n0 + lo) / step ** 2  # 1/um^2
-    return {"neff": n0, "ng": n0 - wl * (hi - lo) / (2 * step),
-            "d_ps_nm_km": -(wl * 1e-6 / 299_792_458.0) * d2 * 1e12 * 1e6}
+    ng, d, _ = ng_d_beta2(wl, n0, (hi - lo) / (2 * step), (hi - 2 * n0 + lo) / step ** 2)
+    return {"neff": n0, "ng": float(ng), "d_ps_nm_km": float(d)}
 
 
 def compare_solvers(pdk: str, xs: str, wavelength_um: float = 1.55, *, step_um: float = 0.02,

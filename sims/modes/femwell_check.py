@@ -19,7 +19,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from weiming.sims.modes.mpb import NG_STEP_UM, XsGeometry, default_numerics, pair_geometry, xs_geometry  # noqa: F401
+from weiming.sims.modes.mpb import (  # noqa: F401
+    NG_STEP_UM,
+    XsGeometry,
+    default_numerics,
+    ng_d_beta2,
+    pair_geometry,
+    xs_geometry,
+)
 
 
 @dataclass(frozen=True)
@@ -220,6 +227,6 @@ def femwell_reference(pdk: str, xs: str, settings: FemSettings, wavelength_um: f
     n = np.array([fem.neff(float(x)) for x in w])
     d1 = (n[0] - 8 * n[1] + 8 * n[3] - n[4]) / (12 * h)
     d2 = (-n[0] + 16 * n[1] - 30 * n[2] + 16 * n[3] - n[4]) / (12 * h * h)
-    return {"neff": float(n[2]), "ng": float(n[2] - wavelength_um * d1),
-            "d_ps_nm_km": float(-(wavelength_um * 1e-6 / 299_792_458.0) * d2 * 1e18),
+    ng, d, _ = ng_d_beta2(wavelength_um, n[2], d1, d2)
+    return {"neff": float(n[2]), "ng": float(ng), "d_ps_nm_km": float(d),
             "mesh_nodes": int(fem.mesh.p.shape[1])}

@@ -100,6 +100,20 @@ class XsGeometry:
         return m
 
 
+_C_M_S = 299_792_458.0
+
+
+def ng_d_beta2(wl, n, d1, d2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ng, D (ps/nm/km), beta2 (ps^2/km) from neff and its first two wavelength derivatives (1/um, 1/um^2).
+
+    ``ng = n - lambda dn/dlambda``, ``D = -(lambda/c) d2n/dlambda2``, ``beta2 = -lambda^2 D / (2 pi c)``.
+    """
+    ng = n - wl * d1
+    d_s_m2 = -(wl * 1e-6 / _C_M_S) * d2 * 1e12  # n'' in 1/um^2 -> 1/m^2
+    beta2 = -(wl * 1e-6) ** 2 * d_s_m2 / (2 * math.pi * _C_M_S)
+    return ng, d_s_m2 * 1e6, beta2 / 1e-27
+
+
 def material_index(name: str, wavelength_um: float) -> float:
     """Real index of PDK material ``name`` at ``wavelength_um`` (InGaAsP via weiming.pdk.quaternary)."""
     from weiming.pdk.materials import get_material
