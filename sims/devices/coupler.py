@@ -121,21 +121,36 @@ def kappa2_2d(n_core: float, n_clad: float, width_um: float, gap_um: float, radi
     _validate(gap_um, radius_um, width_um, coupler, wrap_angle_deg)
     wb = width_um if width_bus_um is None else width_bus_um
     beta = 2 * math.pi / wavelength_um * single_neff(n_core, n_clad, width_um, wavelength_um)
-    # Tabulate the split on a log-spaced set (K decays ~exponentially with g).
-    dn0 = supermode_split(n_core, n_clad, width_um, gap_um, wavelength_um, wb)
-    if dn0 <= 0:
+    g_tab, dn_tab = split_table(lambda g: supermode_split(n_core, n_clad, width_um, g, wavelength_um, wb), gap_um,
+                                floor=1e-5, max_points=200)
+    if dn_tab[0] <= 0:
         raise CouplerError(f"gap={gap_um} um: the coupled guides carry no odd supermode (guides too weak)")
-    g_tab, dn_tab = [gap_um], [dn0]
-    step = max(0.05, gap_um * 0.25)
-    while dn_tab[-1] > dn0 * 1e-5 and len(g_tab) < 200:
-        g_tab.append(g_tab[-1] + step)
-        dn_tab.append(max(supermode_split(n_core, n_clad, width_um, g_tab[-1], wavelength_um, wb), 1e-300))
-        step *= 1.15
     k2, t2 = integrate_coupler(g_tab, dn_tab, beta, wavelength_um, gap_um, radius_um, width_um, wb, coupler,
                                wrap_angle_deg)
     return CouplerResult(kappa2=k2, t2=t2, excess_loss=0.0, gap_um=gap_um, radius_um=radius_um, width_um=width_um,
                          coupler=coupler, wrap_angle_deg=_wrap(coupler, wrap_angle_deg), wavelength_um=wavelength_um,
                          n_core=n_core, n_clad=n_clad, method="slab")
+
+
+def split_table(split_of_gap, gap_um: float, *, floor: float, max_points: int,
+                stop_at_noise: bool = False) -> tuple[list[float], list[float]]:
+    """(gaps, splits) of the 2D supermode split from the design gap outwards, for :func:`split_interpolator`.
+
+    Steps of 25 % of the gap (at least 0.05 um) growing 1.15x (the split decays ~exponentially with the gap),
+    until it has fallen below ``floor`` times its value at the design gap or the table holds ``max_points``.
+    ``stop_at_noise``: also stop where the split stops falling (the solver's noise floor; the interpolator's
+    exponential tail takes over), instead of keeping such values (floored at 1e-300).
+    """
+    g_tab, dn_tab = [gap_um], [split_of_gap(gap_um)]
+    step = max(0.05, gap_um * 0.25)
+    while dn_tab[-1] > floor * dn_tab[0] and len(g_tab) < max_points:
+        dn = split_of_gap(g_tab[-1] + step)
+        if stop_at_noise and not 0 < dn < dn_tab[-1]:
+            break
+        g_tab.append(g_tab[-1] + step)
+        dn_tab.append(max(dn, 1e-300))
+        step *= 1.15
+    return g_tab, dn_tab
 
 
 def _wrap(coupler: str, wrap_angle_deg: float | None) -> float:
@@ -389,5 +404,5 @@ def sweep_gap(pdk: str, gaps_um, radius_um: float, **kw) -> list[CouplerResult]:
 
 
 __all__ = ["CouplerError", "CouplerResult", "supermode_split", "single_neff", "tail_profile", "kappa2_2d",
-           "split_interpolator", "integrate_coupler", "supermodes_xs", "split_table_xs", "coupler_model", "kappa2",
+           "split_interpolator", "split_table", "integrate_coupler", "supermodes_xs", "split_table_xs", "coupler_model", "kappa2",
            "sweep_gap"]

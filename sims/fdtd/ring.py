@@ -316,7 +316,7 @@ def model_kappa2(world: RingWorld2D, *, bend: bool = True, wavelength_um: float 
     below the detuning 0.0636 of the isolated guides), so ``K`` cannot be read
     from it; that needs overlap integrals, which the model does not have.
     """
-    from weiming.sims.devices.coupler import integrate_coupler, single_neff, supermode_split
+    from weiming.sims.devices.coupler import integrate_coupler, single_neff, split_table, supermode_split
     from weiming.sims.fdtd.eim import bent_slab_neff
 
     wl = world.wavelength_um if wavelength_um is None else wavelength_um
@@ -330,17 +330,10 @@ def model_kappa2(world: RingWorld2D, *, bend: bool = True, wavelength_um: float 
         n_bw = bent_slab_neff(nc, ncl, wb, world.bus_radius_um, wl)
     else:
         n_r, n_bw = n_b, n_b
-    g_tab, c_tab = [world.gap_um], [supermode_split(nc, ncl, w, world.gap_um, wl, wb)]
+    g_tab, c_tab = split_table(lambda g: supermode_split(nc, ncl, w, g, wl, wb), world.gap_um, floor=1e-4,
+                               max_points=60, stop_at_noise=True)
     if c_tab[0] <= 0:
         raise FdtdInputError(f"gap_um={world.gap_um}: the coupled guides carry no odd supermode")
-    step = max(0.05, 0.25 * world.gap_um)
-    while c_tab[-1] > 1e-4 * c_tab[0] and len(g_tab) < 60:
-        c = supermode_split(nc, ncl, w, g_tab[-1] + step, wl, wb)
-        if not 0 < c < c_tab[-1]:
-            break  # the solver's noise floor: the exponential tail of the interpolator takes over
-        g_tab.append(g_tab[-1] + step)
-        c_tab.append(c)
-        step *= 1.15
     k2, _ = integrate_coupler(g_tab, c_tab, k0 * n_r, wl, world.gap_um, R, w, wb, world.coupler,
                               world.wrap_angle_deg if world.coupler == "pulley" else None,
                               beta_bus=k0 * n_b, beta_bus_wrap=k0 * n_bw)
