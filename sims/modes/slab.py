@@ -116,7 +116,7 @@ def eim_neff(regions: list[tuple[list[float], list[float]]], width_um: float, wa
 # ---------------------------------------------------------------------------
 def fd_modes(indices: Sequence[float], thicknesses_um: Sequence[float], wavelength_um: float, *, pol: str = "TE",
              num_modes: int | None = 1, cladding_um: float | None = None, dx_um: float | None = None,
-             fields: bool = False):
+             fields: bool = False, radius_um: float | None = None):
     """Finite-difference modes of a multilayer (module docstring, solver 2).
 
     ``indices`` lists the outer cladding, the finite layers (``thicknesses_um``)
@@ -128,6 +128,18 @@ def fd_modes(indices: Sequence[float], thicknesses_um: Sequence[float], waveleng
     propagation constants (1/um), fields ``f[mode, x]`` (E_y for TE, H_y for
     TM) normalised to ``sum(f_m f_n w) dx = delta_mn`` with the weight ``w``
     (1 for TE, the cell average of 1/eps for TM).
+
+    ``radius_um``: the stack bent with its centre at this radius (layers and
+    claddings given as real radial thicknesses, the first layer innermost).
+    Solved exactly in the conformal frame ``u = R ln(r / R)`` (M. Heiblum, J. H.
+    Harris, IEEE JQE 11, 75 (1975)): with ``H(r, phi) = h(u) exp(i nu phi)`` and
+    ``beta = nu / R``, the radial equations become TE ``h'' + k0^2 n^2 e^{2u/R} h =
+    beta^2 h`` and TM ``(h'/eps)' + k0^2 e^{2u/R} h = beta^2 h / eps``; layer edges
+    are mapped too (``R ln(1 + x/R)``, not ``x``: a 1-um core at R = 20 um sits
+    6 nm further in, which is 3e-4 in neff). The effective index is then
+    referred to R, and ``x`` is returned in the conformal coordinate ``u``.
+    The caller keeps the outer cladding inside the turning point, where
+    ``n_clad e^{u/R}`` reaches the mode index (the mode leaks beyond it).
     """
     _check_pol(pol)
     if len(indices) != len(thicknesses_um) + 2:
@@ -137,6 +149,12 @@ def fd_modes(indices: Sequence[float], thicknesses_um: Sequence[float], waveleng
     dx = dx_um or min(wavelength_um / 300, thin / 20)
     edges = np.cumsum([0.0, clad, *thicknesses_um, clad])
     eps_l = np.asarray(indices, dtype=float) ** 2
+    centre = edges[-1] / 2
+    if radius_um is not None:
+        if not radius_um > centre:
+            raise SlabError(f"radius_um={radius_um} must exceed the half-width {centre:.3f} um of the bent stack")
+        edges = radius_um * np.log1p((edges - centre) / radius_um)  # conformal frame, u = 0 on the stack centre
+        centre = 0.0
 
     def cell_mean(values, a, b):
         """Exact average of a piecewise-constant profile over [a, b] (sub-pixel smoothing)."""
@@ -144,11 +162,14 @@ def fd_modes(indices: Sequence[float], thicknesses_um: Sequence[float], waveleng
         return (np.interp(b, edges, cum) - np.interp(a, edges, cum)) / (b - a)
 
     # cell faces; a whole number of cells so the grid is mirror-symmetric like the (symmetric) structures
-    xf = np.linspace(0.0, edges[-1], int(math.ceil(edges[-1] / dx)) + 1)
+    xf = np.linspace(edges[0], edges[-1], int(math.ceil((edges[-1] - edges[0]) / dx)) + 1)
     dx = xf[1] - xf[0]
     k0 = 2 * math.pi / wavelength_um
+    # conformal factor e^{2u/R}, averaged over each cell (1 when straight)
+    bend = (np.ones(xf.size - 1) if radius_um is None
+            else radius_um / 2 * np.diff(np.exp(2 * xf / radius_um)) / dx)
     if pol == "TE":  # E'' + k0^2 n^2 E = beta^2 E, eps averaged over each cell (E tangential)
-        eps = cell_mean(eps_l, xf[:-1], xf[1:])
+        eps = cell_mean(eps_l, xf[:-1], xf[1:]) * bend
         diag = -2.0 / dx**2 + k0 * k0 * eps
         off = np.full(eps.size - 1, 1.0 / dx**2)
         weight = np.ones_like(eps)
@@ -160,9 +181,11 @@ def fd_modes(indices: Sequence[float], thicknesses_um: Sequence[float], waveleng
         p = cell_mean(1.0 / eps_l, xc[:-1], xc[1:])
         pl, pr = np.r_[weight[0], p], np.r_[p, weight[-1]]
         s = 1.0 / np.sqrt(weight)
-        diag = (-(pl + pr) / dx**2 + k0 * k0) * s * s
+        diag = (-(pl + pr) / dx**2 + k0 * k0 * bend) * s * s
         off = p / dx**2 * s[:-1] * s[1:]
     n = diag.size
+    if num_modes is None and radius_um is not None:
+        raise SlabError("num_modes=None (every guided mode) is not defined for a bent stack: give num_modes")
     if num_modes is None:
         floor = (k0 * max(indices[0], indices[-1])) ** 2 * (1.0 + 1e-9)
         sel = dict(select="v", select_range=(floor, (k0 * max(indices)) ** 2 * 1.01))
@@ -178,7 +201,7 @@ def fd_modes(indices: Sequence[float], thicknesses_um: Sequence[float], waveleng
         order = order[:num_modes]
     beta = np.sqrt(np.clip(vals[order], 0, None))
     f = vecs[:, order].T / np.sqrt(weight)[None, :] / math.sqrt(dx)  # y = sqrt(w) f, y^T y = 1
-    x = 0.5 * (xf[:-1] + xf[1:]) - edges[-1] / 2
+    x = 0.5 * (xf[:-1] + xf[1:]) - centre
     return x, beta, f, weight
 
 
