@@ -36,6 +36,8 @@ class CouplerFdtd:
     wavelengths_um: list[float]
     kappa2_spectrum: list[float]
     t2_spectrum: list[float]
+    #: power in the ring guide's fundamental mode (mode projection; None: flux only), / input
+    kappa2_mode: float | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -94,14 +96,21 @@ def coupler_fdtd_2d(n_core: float, n_clad: float, width_um: float, gap_um: float
 
 
 def measure_coupler(mp, sim, mon_in, mon_out, mon_ring, *, fcen: float, wavelength_um: float, resolution: float,
-                    decay_by: float, minimum_run_time: float) -> CouplerFdtd:
+                    decay_by: float, minimum_run_time: float, ring_mode_direction=None) -> CouplerFdtd:
     """Run ``sim`` until its DFT fields decay by ``decay_by``, then ``kappa2 = P_ring / P_in`` and
-    ``t2 = |a_out|^2 / |a_in|^2`` from the bus's forward fundamental-mode coefficients and the ring-arm flux."""
+    ``t2 = |a_out|^2 / |a_in|^2`` from the bus's forward fundamental-mode coefficients and the ring-arm flux.
+
+    ``ring_mode_direction`` (meep direction): ``mon_ring`` also crosses the ring
+    guide square to it, so the power in its fundamental mode is projected out
+    too (``kappa2_mode``: radiation crossing the line is not counted).
+    """
     with stdout_to_stderr():
         sim.run(until_after_sources=mp.stop_when_dft_decayed(tol=decay_by, minimum_run_time=minimum_run_time))
         kw = dict(bands=[1], eig_parity=mp.EVEN_Z)
         a_in = sim.get_eigenmode_coefficients(mon_in, direction=mp.X, **kw).alpha[0, :, 0]
         a_out = sim.get_eigenmode_coefficients(mon_out, direction=mp.X, **kw).alpha[0, :, 0]
+        a_ring = (None if ring_mode_direction is None else
+                  sim.get_eigenmode_coefficients(mon_ring, direction=ring_mode_direction, **kw).alpha[0, :, 0])
         p_ring = np.array(mp.get_fluxes(mon_ring))
         freqs = np.array(mp.get_flux_freqs(mon_in))
         sim.reset_meep()
@@ -109,8 +118,10 @@ def measure_coupler(mp, sim, mon_in, mon_out, mon_ring, *, fcen: float, waveleng
     k2 = p_ring / p_in
     t2 = np.abs(a_out) ** 2 / p_in
     i0 = int(np.argmin(abs(freqs - fcen)))
+    k2_mode = None if a_ring is None else float(np.abs(a_ring[i0]) ** 2 / p_in[i0])
     return CouplerFdtd(kappa2=float(k2[i0]), t2=float(t2[i0]), excess_loss=float(1 - k2[i0] - t2[i0]),
                        wavelength_um=wavelength_um, resolution=resolution,
-                       wavelengths_um=(1 / freqs).tolist(), kappa2_spectrum=k2.tolist(), t2_spectrum=t2.tolist())
+                       wavelengths_um=(1 / freqs).tolist(), kappa2_spectrum=k2.tolist(), t2_spectrum=t2.tolist(),
+                       kappa2_mode=k2_mode)
 
 __all__ = ["CouplerFdtd", "coupler_fdtd_2d", "measure_coupler"]
