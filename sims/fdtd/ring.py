@@ -20,7 +20,12 @@ Two worlds share that geometry:
   plus a few um of tail): an eigenmode source in the bus, mode monitors at the
   bus ends and a flux line across the ring's right arm under the top PML give
   ``kappa2 = P_ring / P_in`` and ``t2`` (as :mod:`weiming.sims.fdtd.coupler`,
-  which has only the straight bus).
+  which has only the straight bus). ``equator=True`` keeps the lower half
+  ring instead and projects the ring's power on its guide mode where the arm
+  runs vertically: a pulley's bus radiates 2-10 % of its power at its
+  curvature jumps, and a flux line counts what crosses it.
+- :func:`grid_limit`: resonances of three grids followed line by line through
+  the ``h^2`` law and extrapolated to zero step.
 
 Propagation loss is modelled by one uniform conductivity in every material
 (``q_material``): with ``eps(omega) = eps (1 + i sigma / omega)`` everywhere,
@@ -404,6 +409,24 @@ def grid_limit(runs: dict[float, list[Resonance]], *, match: float = 0.1) -> Gri
     return GridLimit((r0, r1, r2), freqs, qs, fl, ql, check)
 
 
+def loaded_q_limit(runs: dict[float, list[Resonance]], freq: float) -> float:
+    """Loaded Q at ``freq`` (1/um) and zero grid step from the Harminv lines of several grids.
+
+    One least-squares fit ``Q = a + b (f - freq) + c h^2`` over every strong
+    line of every grid: Harminv's Q scatters by a few % from line to line
+    after ~800 time units (a fraction of the photon lifetime), which the joint
+    fit averages instead of amplifying it as a two-grid Richardson step would.
+    """
+    rows, qs = [], []
+    for res, modes in runs.items():
+        for m in strong_lines(modes):
+            rows.append([1.0, m.freq - freq, 1.0 / res**2])
+            qs.append(m.q)
+    if len(qs) < 4:
+        raise FdtdInputError(f"runs: {len(qs)} lines in all, the fit needs at least 4")
+    return float(np.linalg.lstsq(np.array(rows), np.array(qs), rcond=None)[0][0])
+
+
 # ---------------------------------------------------------------- the models of the same 2D world
 
 
@@ -514,5 +537,5 @@ def ring_model_2d(world: RingWorld2D, kappa2: float, *, q_material: float = math
 
 
 __all__ = ["RingWorld2D", "bus_centreline", "bus_polygon", "RingModes", "ring_modes_2d", "strong_lines",
-           "GridLimit", "grid_limit",
+           "GridLimit", "grid_limit", "loaded_q_limit",
            "coupler_kappa2_2d", "Slab3D", "model_overlap", "model_kappa2", "RingModel2D", "ring_model_2d"]
