@@ -39,7 +39,10 @@ Recorded runs (2 cores shared with other jobs, 1 Dec 2026):
   2D ring, Harminv at 12 / 14 / 16 px/um (grid_limit; model: overlap kappa^2 and coupler phase):
     point      resonances +2.9e-5..+3.5e-5 relative; QL 7791 (joint fit) vs model 8430 (+8 %)
     pulley 40  resonances +3.1e-5..+4.6e-5 (without the coupler phase -1.6e-4); QL 7094 vs 7660 (+8 %)
+    pulley 20  resonances +4.4e-5..+5.5e-5; QL 16217 +- 425 vs 14837 (-8.5 %)
+    pulley 60  resonances +7.1e-5; QL 15720 +- 1061 vs 16981 (+8.0 %)
     ring alone (gap 2 um): resonances +1.0e-5..+3.9e-5
+    (At the ring level all four wraps hold 1e-4 and 10 %: at 20 and 60 deg Qi = 2e4 dominates QL.)
   Large ring (sin100 2D, R = 997.551 um, gap 2.2 um): FDTD 8 / 12 px/um 0.01354 / 0.01228 ->
     0.01127; overlap model 0.01153 (+2.3 %), CMT 0.01089 (-3.4 %).
   3D point coupler (``--part 3d``; 0.8-um Si3N4 in SiO2, same geometry, mirror symmetry in z):
