@@ -98,7 +98,7 @@ def part_ring(wraps, ress) -> None:
         runs = {r: ring_modes_2d(w, resolution=r, q_material=Q_MAT, run_after_sources=800).modes for r in ress}
         lim = grid_limit(runs)
         ov = model_overlap(w)
-        m = ring_model_2d(w, ov.kappa2, q_material=Q_MAT, coupler_phase_rad=ov.ring_phase_rad, span_um=0.06)
+        m = ring_model_2d(w, ov.kappa2, q_material=Q_MAT, coupler_phase_rad=ov.ring_phase_rad, span_um=0.1)
         fm = np.sort(1 / np.array(m.resonances_um))
         fl = np.array(lim.freq_limit)
         rel = fl / fm[np.argmin(np.abs(fm[None, :] - fl[:, None]), axis=1)] - 1

@@ -82,7 +82,7 @@ def test_ring_model_resonances_fsr_and_loaded_q_agree_with_harminv(coupler, wrap
             for res in (12, 14, 16)}
     lim = grid_limit(runs)
     ov = model_overlap(world)
-    model = ring_model_2d(world, ov.kappa2, q_material=Q_MAT, coupler_phase_rad=ov.ring_phase_rad, span_um=0.06)
+    model = ring_model_2d(world, ov.kappa2, q_material=Q_MAT, coupler_phase_rad=ov.ring_phase_rad, span_um=0.1)
     f_model = np.sort(1 / np.array(model.resonances_um))
     f_fdtd = np.array(lim.freq_limit)
     assert f_fdtd.size >= 3, f"only {f_fdtd.size} lines followed through the three grids"
