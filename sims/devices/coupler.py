@@ -46,8 +46,8 @@ The point pairing and the straight supermodes need R >> h (h: the guides'
 centre spacing). Against the 2D overlap model of the exact bent modes
 (:mod:`weiming.sims.devices.coupler_2d`), in the same 2D world, this model is
 -11 %, -1.8 % and 0.0 % at R = 20, 100 and 400 um (sin800, h = 1.3 um). At the
-comb ring's scale (sin100 2D, R = 998 um, gap 2.2 um) it is -3.4 % against 2D
-FDTD, where the overlap model is +2.3 % (tests/test_ring_vs_fdtd.py,
+comb ring's scale (sin100 2D, R = 998 um, gap 2.2 um) it is -4.2 % against 2D
+FDTD, where the overlap model is +1.4 % (tests/test_ring_vs_fdtd.py,
 benchmarks/ring3d.py). A pulley's tails are taken as tangent lines, not the
 S-bends the layout draws.
 """
