@@ -209,7 +209,7 @@ def bent_slab_neff(n_core: float, n_clad: float, width_um: float, radius_um: flo
     (:func:`weiming.sims.modes.slab.fd_modes` with ``radius_um``; core edges
     mapped too), on grids of step ``dx`` and ``dx/2``, Richardson-extrapolated
     (TM converges to first order). Checked against the Bessel-function
-    resonances of a 2D ring (tests/test_fdtd_eim.py). Outside the bend the
+    resonances of a 2D ring (tests/test_modes.py). Outside the bend the
     transformed index eventually exceeds the mode index (radiation); the
     window stops short of that turning point (``outer_um`` from the guide
     centre, default 90 % of ``R ln(neff / n_clad)``, at most 3 um past the

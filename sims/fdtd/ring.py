@@ -96,11 +96,11 @@ class RingWorld2D:
     @property
     def bus_radius_um(self) -> float:
         """Centre radius ``rp`` of the bus at the coupler."""
-        return self.radius_um + self.width_um / 2 + self.gap_um + self.bus_width_um / 2
+        return self.bus_path().rp
 
     @property
     def half_wrap_rad(self) -> float:
-        return math.radians(self.wrap_angle_deg) / 2 if self.coupler == "pulley" else 0.0
+        return self.bus_path().phi
 
     def bus_path(self):
         """The bus centre line's pieces (:class:`weiming.sims.devices.coupler_2d.PulleyPath`)."""
@@ -273,19 +273,20 @@ def coupler_kappa2_2d(world: RingWorld2D, *, resolution: float = 15, tail_um: fl
     m = world.margin_um()
     phi = world.half_wrap_rad
     x_t, y_t = world.bus_exit()
-    if equator:
-        if slab is not None:
-            raise FdtdInputError("equator=True is 2D only (the 3D run keeps the short cell)")
-        return _coupler_kappa2_equator(mp, world, resolution=resolution, dpml=dpml, nfreq=nfreq,
-                                       bandwidth=bandwidth, decay_by=decay_by)
-    y_top = max(-ro * math.cos(phi) + tail_um, y_t + wb / 2 + m + 0.5)
-    if y_top > -0.3 * R:
-        raise FdtdInputError(f"tail_um={tail_um}: the coupling region reaches above the ring's lower half "
-                             f"(y = {y_top:.2f} um for R = {R} um); use the whole-ring world")
-    x_arm = math.sqrt(ro * ro - y_top * y_top)  # where the ring's outer edge leaves through the top
+    if equator and slab is not None:
+        raise FdtdInputError("equator=True is 2D only (the 3D run keeps the short cell)")
+    if equator:  # both arms run on a margin past the monitor at the ring centre's height, then into the PML
+        ytop = m + dpml
+        xhalf = max(R + w / 2 + m, x_t + 2.0 + m) + dpml
+    else:
+        y_top = max(-ro * math.cos(phi) + tail_um, y_t + wb / 2 + m + 0.5)
+        if y_top > -0.3 * R:
+            raise FdtdInputError(f"tail_um={tail_um}: the coupling region reaches above the ring's lower half "
+                                 f"(y = {y_top:.2f} um for R = {R} um); use the whole-ring world")
+        x_arm = math.sqrt(ro * ro - y_top * y_top)  # where the ring's outer edge leaves through the top
+        ytop = y_top + dpml
+        xhalf = max(x_arm + w + m, x_t + 2.0 + m) + dpml
     ybot = -(world.bus_radius_um + wb / 2 + m + dpml)
-    ytop = y_top + dpml
-    xhalf = max(x_arm + w + m, x_t + 2.0 + m) + dpml
     xhalf = math.ceil(xhalf * resolution) / resolution
     sx = 2 * xhalf
     sy = math.ceil((ytop - ybot) * resolution) / resolution
@@ -308,45 +309,17 @@ def coupler_kappa2_2d(world: RingWorld2D, *, resolution: float = 15, tail_um: fl
                                                                  size=mp.Vector3(0, mon_w, mz)))
     mon_out = sim.add_mode_monitor(fcen, df, nfreq, mp.ModeRegion(center=mp.Vector3(xhalf - dpml - 0.5, y_t + dy),
                                                                   size=mp.Vector3(0, mon_w, mz)))
-    # the ring's right arm crosses y_ring between x = 0 and x_arm + margin; the bus stays below it
-    y_ring = y_top - 0.2 + dy
-    x1 = min(x_arm + w + m, xhalf - dpml)
-    mon_ring = sim.add_flux(fcen, df, nfreq, mp.FluxRegion(center=mp.Vector3(x1 / 2, y_ring),
-                                                                         size=mp.Vector3(x1, 0, mz)))
-    return measure_coupler(mp, sim, mon_in, mon_out, mon_ring, fcen=fcen, wavelength_um=world.wavelength_um,
-                           resolution=resolution, decay_by=decay_by, minimum_run_time=2 * (sx + sy) * world.n_core)
-
-
-def _coupler_kappa2_equator(mp, world: RingWorld2D, *, resolution, dpml, nfreq, bandwidth, decay_by) -> CouplerFdtd:
-    """:func:`coupler_kappa2_2d` with ``equator=True``: lower half ring, ring power at the ring centre's height."""
-    R, w, wb = world.radius_um, world.width_um, world.bus_width_um
-    m = world.margin_um()
-    x_t, y_t = world.bus_exit()
-    ybot = -(world.bus_radius_um + wb / 2 + m + dpml)
-    ytop = m + dpml  # both arms run on a margin past the monitor at the ring centre's height, then into the PML
-    xhalf = math.ceil((max(R + w / 2 + m, x_t + 2.0 + m) + dpml) * resolution) / resolution
-    sx, sy = 2 * xhalf, math.ceil((ytop - ybot) * resolution) / resolution
-    dy = -(ybot + sy / 2)
-    geometry, clad = _geometry(mp, world, sx, dy, 0.0)
-    fcen = 1 / world.wavelength_um
-    df = bandwidth * fcen
-    mon_w = wb + 2 * m
-    x_src = -xhalf + dpml + 0.5
-    src = [mp.EigenModeSource(mp.GaussianSource(fcen, fwidth=df), center=mp.Vector3(x_src, y_t + dy),
-                              size=mp.Vector3(0, mon_w), direction=mp.X, eig_band=1, eig_parity=mp.EVEN_Z,
-                              eig_match_freq=True)]
-    sim = mp.Simulation(cell_size=mp.Vector3(sx, sy), geometry=geometry, sources=src, resolution=resolution,
-                        default_material=clad, boundary_layers=[mp.PML(dpml)])
-    mon_in = sim.add_mode_monitor(fcen, df, nfreq, mp.ModeRegion(center=mp.Vector3(x_src + 0.5, y_t + dy),
-                                                                 size=mp.Vector3(0, mon_w)))
-    mon_out = sim.add_mode_monitor(fcen, df, nfreq, mp.ModeRegion(center=mp.Vector3(xhalf - dpml - 0.5, y_t + dy),
-                                                                  size=mp.Vector3(0, mon_w)))
-    # the right arm crosses y = 0 (ring centre) square to the line: flux and mode projection of the same line
-    mon_ring = sim.add_mode_monitor(fcen, df, nfreq, mp.ModeRegion(center=mp.Vector3(R, dy),
-                                                                   size=mp.Vector3(w + 2 * m, 0)))
+    if equator:  # the right arm crosses y = 0 (ring centre) square to the line: flux and mode projection
+        mon_ring = sim.add_mode_monitor(fcen, df, nfreq, mp.ModeRegion(center=mp.Vector3(R, dy),
+                                                                       size=mp.Vector3(w + 2 * m, 0)))
+    else:  # the ring's right arm crosses y_ring between x = 0 and x_arm + margin; the bus stays below it
+        y_ring = y_top - 0.2 + dy
+        x1 = min(x_arm + w + m, xhalf - dpml)
+        mon_ring = sim.add_flux(fcen, df, nfreq, mp.FluxRegion(center=mp.Vector3(x1 / 2, y_ring),
+                                                               size=mp.Vector3(x1, 0, mz)))
     return measure_coupler(mp, sim, mon_in, mon_out, mon_ring, fcen=fcen, wavelength_um=world.wavelength_um,
                            resolution=resolution, decay_by=decay_by, minimum_run_time=2 * (sx + sy) * world.n_core,
-                           ring_mode_direction=mp.Y)
+                           ring_mode_direction=mp.Y if equator else None)
 
 
 def strong_lines(modes: list[Resonance], *, rel_amp: float = 0.1, max_err: float = 1e-5) -> list[Resonance]:
@@ -357,13 +330,14 @@ def strong_lines(modes: list[Resonance], *, rel_amp: float = 0.1, max_err: float
 
 @dataclass(frozen=True)
 class GridLimit:
-    """Resonances followed through three grids and extrapolated to zero step (meep units, 1/um)."""
+    """Resonances followed through three grids and extrapolated to zero step (meep units, 1/um).
+
+    Loaded Q is not extrapolated per line (Harminv's scatter would be amplified): :func:`loaded_q_limit`.
+    """
 
     resolutions: tuple[float, float, float]
     freqs: list[list[float]]  # per line: its frequency on each grid, coarse to fine
-    qs: list[list[float]]
     freq_limit: list[float]  # Richardson from the two finest grids
-    q_limit: list[float]
     check: list[float]  # |coarsest-grid frequency - its h^2 prediction from the two finer| / line spacing
 
 
@@ -387,7 +361,7 @@ def grid_limit(runs: dict[float, list[Resonance]], *, match: float = 0.02) -> Gr
     f = {r: np.array([m.freq for m in lines[r]]) for r in lines}
     spacing = float(np.median(np.diff(f[r2])))
     h2 = {r: 1.0 / r**2 for r in (r0, r1, r2)}
-    freqs, qs, fl, ql, check = [], [], [], [], []
+    freqs, fl, check = [], [], []
     for i2, f2 in enumerate(f[r2]):
         best = None
         for i1, f1 in enumerate(f[r1]):
@@ -403,11 +377,9 @@ def grid_limit(runs: dict[float, list[Resonance]], *, match: float = 0.02) -> Gr
         trio = [lines[r0][i0], lines[r1][i1], lines[r2][i2]]
         c = 1.0 / ((r2 / r1) ** 2 - 1)
         freqs.append([m.freq for m in trio])
-        qs.append([m.q for m in trio])
         fl.append(trio[2].freq + (trio[2].freq - trio[1].freq) * c)
-        ql.append(trio[2].q + (trio[2].q - trio[1].q) * c)
         check.append(float(miss))
-    return GridLimit((r0, r1, r2), freqs, qs, fl, ql, check)
+    return GridLimit((r0, r1, r2), freqs, fl, check)
 
 
 def loaded_q_limit(runs: dict[float, list[Resonance]], freq: float) -> float:
