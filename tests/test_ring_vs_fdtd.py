@@ -69,8 +69,9 @@ def test_ring_model_resonances_fsr_and_loaded_q_agree_with_harminv(coupler, wrap
     and with the bend's core edges left unmapped in the conformal solve every
     line was 3e-4 low. FSR 1e-3 (measured 2e-4). Loaded Q 10 %: measured +8 %
     for both. The model has no coupler excess loss (the point coupler also
-    couples the ring into the bus's second mode, kappa^2 0.004 by the same
-    overlap model, about half of the 8 %); and the estimator itself is good
+    couples the ring into the bus's second mode, kappa^2 0.004 from the same
+    overlap integral taken once with that mode -- not a package function --
+    about half of the 8 %); and the estimator itself is good
     to about 5-8 %: on the ring alone (gap 2 um) it gives 18356 +- 889
     against the exact 2e4 of the material loss.
     """

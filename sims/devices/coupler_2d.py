@@ -78,12 +78,8 @@ class GuideMode2D:
 
 
 def guide_mode(n_core: float, n_clad: float, width_um: float, wavelength_um: float, *,
-               radius_um: float | None = None, dx_um: float = 0.002, window_um: float = 3.0,
-               order: int = 0) -> GuideMode2D:
-    """``H_z`` (slab TM) mode ``order`` of a 2D guide, straight or bent at centre radius ``radius_um``.
-
-    Order 0 is the fundamental; order 1, where the guide carries it, the first
-    odd mode (sign: positive on the outer side, ``r`` increasing).
+               radius_um: float | None = None, dx_um: float = 0.002, window_um: float = 3.0) -> GuideMode2D:
+    """Fundamental ``H_z`` (slab TM) mode of a 2D guide, straight or bent at centre radius ``radius_um``.
 
     The window reaches ``window_um`` beyond each core edge, or for a bend 90 %
     of the way to the outer turning point (beyond it the bend radiates, see
@@ -96,14 +92,11 @@ def guide_mode(n_core: float, n_clad: float, width_um: float, wavelength_um: flo
         if clad <= 0:
             raise Coupler2DError(f"radius_um={radius_um}: a bend this tight radiates from the core edge "
                                  f"(width {width_um} um, index {n_core} in {n_clad})")
-    x, beta, f, _ = fd_modes([n_clad, n_core, n_clad], [width_um], wavelength_um, pol="TM", num_modes=order + 1,
+    x, beta, f, _ = fd_modes([n_clad, n_core, n_clad], [width_um], wavelength_um, pol="TM", num_modes=1,
                              cladding_um=clad, dx_um=dx_um, fields=True, radius_um=radius_um)
-    if beta.size <= order or beta[order] <= 2 * math.pi / wavelength_um * n_clad * (1 + 1e-9):
-        raise Coupler2DError(f"order={order}: the {width_um} um guide (index {n_core} in {n_clad}) does not guide it")
-    f = f[order]
-    probe = np.argmin(np.abs(x - (width_um / 4 if order else 0.0)))
-    f = f * np.sign(f[probe])
-    beta = beta[order:]
+    if beta[0] <= 2 * math.pi / wavelength_um * n_clad * (1 + 1e-9):
+        raise Coupler2DError(f"width_um={width_um}: the guide (index {n_core} in {n_clad}) guides no mode")
+    f = f[0] * np.sign(f[0][np.argmin(np.abs(x))])
     r = x if radius_um is None else radius_um * np.exp(x / radius_um)
     centre = 0.0 if radius_um is None else radius_um
     eps = np.where(np.abs(r - centre) < width_um / 2, n_core**2, n_clad**2)
