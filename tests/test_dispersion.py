@@ -110,7 +110,7 @@ def test_femwell_second_solver_agrees(pdk, xs, tmp_path, monkeypatch):
 
 
 def test_default_route_fit_matches_direct_richardson_solves(tmp_path, monkeypatch):
-    """The default route's smooth fit (7 Chebyshev nodes) against direct solves between the nodes.
+    """The default route's smooth fit (FAST_NODES Chebyshev nodes) against direct solves between the nodes.
 
     sin800 resonator over 1.45-1.65 um: at wavelengths that are not nodes, the
     fitted neff must equal the Richardson-extrapolated direct solves to 1e-6

@@ -6,11 +6,13 @@ Method
    fundamental mode's neff from MPB on two fixed grids (20 and 30 px/um),
    extrapolated to zero pixel size (MPB with sub-pixel smoothing and
    pixel-aligned core faces converges to second order), material dispersion
-   through the Sellmeier models at each wavelength, each solve warm-started
-   from the previous one. ``mpb`` (one grid) and ``femwell`` (finite
-   elements) stay available as cross-checks. benchmarks/dispersion.py times
-   all three against a converged femwell reference; docs/models/modes.md
-   carries its numbers.
+   through the Sellmeier models at each wavelength. The grids share one cell,
+   so each solve starts from the next coarser grid's field at the same
+   wavelength (:func:`richardson_pair`; a half-resolution grid takes the random
+   start). ``mpb`` (one grid) and ``femwell`` (finite elements) stay
+   available as cross-checks. benchmarks/dispersion.py times all three
+   against a converged femwell reference; docs/models/modes.md carries its
+   numbers.
 1. ``dispersion_curve``: by default neff at a few Chebyshev wavelengths of
    the band and a polynomial through them, differentiated exactly:
    ``ng = n - lambda dn/dlambda``, ``D = -(lambda/c) d2n/dlambda2``,
@@ -43,6 +45,7 @@ from weiming.sims.modes.mpb import (
     Numerics,
     _check_radius,
     _check_wavelength,
+    common_cell,
     default_numerics,
     group_index,
     ng_d_beta2,
@@ -158,10 +161,12 @@ DEFAULT_SOLVER = "richardson"
 #: second order: sin100 neff at 20/30/40 px/um is 3.3/1.4/0.46e-4 above 60 px/um).
 FAST_RESOLUTIONS = (20, 30)
 #: Chebyshev nodes over the band: neff is solved there and interpolated by a
-#: polynomial of degree FAST_NODES - 1 (7 vs 9 nodes on sin100: neff within
-#: 4e-9, ng within 2e-6). Measured by benchmarks/dispersion.py: see
-#: docs/models/modes.md for the table (time and neff/ng/D errors per solver).
-FAST_NODES = 7
+#: polynomial of degree FAST_NODES - 1. 5 against 9 nodes over 1.45-1.65 um
+#: (largest difference over the 41 wavelengths): sin100 resonator neff 1.2e-8,
+#: ng 3.4e-6, D 0.33 %; sin800 resonator 3.0e-9, 1.5e-6, 0.67 % (7 nodes:
+#: 0.25 % / 0.53 % in D, 1.3x the time). Measured by benchmarks/dispersion.py:
+#: see docs/models/modes.md for the table (time and neff/ng/D errors per solver).
+FAST_NODES = 5
 #: (y, z) cell margins (um) of the Richardson route where the PDK's one-grid
 #: defaults truncate the mode too much for its targets (ng within 1e-4). The
 #: thin sin100 film's field decays over ~0.8 um: Richardson neff / ng at 1.55 um
@@ -223,11 +228,96 @@ def solver_neff(pdk: str, xs: str, wavelengths_um, *, solver: str = DEFAULT_SOLV
 
         return femwell_neff_sweep(pdk, xs, wavelengths_um, settings=fem_settings or default_fem_settings(pdk), **kw)
     r1, r2 = richardson_resolutions(resolution)
-    kw["margins_um"] = RICHARDSON_MARGINS_UM.get(pdk)
-    n1 = neff_sweep(pdk, xs, wavelengths_um, resolution=r1, progress=progress, **kw)
-    # the coarse grid's neff (plus the grid offset) starts the fine grid's Newton search
-    n2 = neff_sweep(pdk, xs, wavelengths_um, resolution=r2, progress=progress, guide=n1, **kw)
+    n1, n2 = richardson_pair(pdk, xs, wavelengths_um, (r1, r2), margins_um=RICHARDSON_MARGINS_UM.get(pdk),
+                             progress=progress, **kw)
     return n2 + (n2 - n1) / ((r2 / r1) ** 2 - 1)
+
+
+def _monotone_order(wavelengths: list[float]) -> list[int]:
+    """Indices from the one nearest the band centre upwards, then downwards from the centre.
+
+    Each solve starts from the fields of the nearest wavelength solved before
+    (the centre's fields are restored before going down): fewer eigensolver
+    iterations than alternating sides.
+    """
+    w = np.asarray(wavelengths, float)
+    up = np.argsort(w)
+    c = int(np.argmin(np.abs(w[up] - np.mean(w))))
+    return [int(i) for i in up[c:]] + [int(i) for i in up[:c][::-1]]
+
+
+def _pre_grid(num: Numerics) -> Numerics:
+    """Half the resolution of ``num`` (at least 4 px/um): the grid of the first, cold-started solve."""
+    return replace(num, resolution=max(4, num.resolution // 2))
+
+
+def _richardson_pair(pdk, xs, wavelengths, width, thickness, radius_um, nums, progress) -> tuple[list, list]:
+    geom = xs_geometry(pdk, xs, width=width, thickness=thickness)
+    cell = common_cell(geom, [_pre_grid(nums[0]), *nums])
+    # Grids, one after the other (an MPB solver must not be used again after another
+    # one's set-up: MpbWaveguide._last_set_up). With a common cell, each wavelength's
+    # solve is seeded with the next coarser grid's field there (MpbWaveguide.seed) and
+    # a half-resolution grid (_pre_grid, a quarter of the cost per iteration) takes
+    # the random start and the Newton steps from poor guesses. Without one (grids
+    # whose pixel counts share no FFT-friendly cell), each grid has its own cell and
+    # starts from its previous wavelength's field. Every solve starts from the
+    # coarser grid's neff plus the grid offset extrapolated from the wavelengths done.
+    levels = [_pre_grid(nums[0]), *nums] if cell is not None else list(nums)
+    order = _monotone_order(wavelengths)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(levels) * len(order), unit="solve", leave=False,
+                   desc=f"MPB {pdk}/{xs} {nums[0].resolution}+{nums[1].resolution} px/um")
+    neff, snaps = [], {}
+    for num in levels:
+        eng = MpbWaveguide(geom, num, radius_um=radius_um, num_bands=1, cell_um=cell)
+        guide = neff[-1] if neff else None
+        n, new_snaps = {}, {}
+        for i in order:
+            wl = wavelengths[i]
+            if wl in snaps:
+                eng.seed(snaps[wl])
+            elif n and wl < wavelengths[order[0]] and not any(w < wavelengths[order[0]] for w in n):
+                eng.seed(new_snaps[wavelengths[order[0]]])  # going down: from the centre's field
+            n[wl] = eng.solve(wl, _guess(n, wl, guide))[0]["neff"]
+            if num is not levels[-1] or wl == wavelengths[order[0]]:
+                new_snaps[wl] = eng.snapshot()
+            if bar is not None:
+                bar.update()
+        neff.append(n)
+        snaps = new_snaps if cell is not None else {}
+    n1, n2 = neff[-2], neff[-1]
+    if bar is not None:
+        bar.close()
+    return [n1[w] for w in wavelengths], [n2[w] for w in wavelengths]
+
+
+def richardson_pair(pdk: str, xs: str, wavelengths_um, resolutions: tuple[int, int], *, width=None, thickness=None,
+                    radius_um=None, margins_um=None, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """neff on the two Richardson grids at each wavelength (cached as a whole).
+
+    The grids share one cell where one exists
+    (:func:`~weiming.sims.modes.mpb.common_cell`, covering ``margins_um`` or
+    the PDK's margins; the default 20/30 px/um always has one), so each
+    fine-grid solve starts from the coarse grid's fields at the same
+    wavelength (:meth:`~weiming.sims.modes.mpb.MpbWaveguide.seed`); the
+    wavelengths are visited monotonically from the centre
+    (:func:`_monotone_order`). Start vectors change the iteration count, not
+    the converged neff.
+    """
+    wls = [_check_wavelength(w) for w in np.atleast_1d(wavelengths_um)]
+    radius_um = _check_radius(radius_um)
+    geom = xs_geometry(pdk, xs, width=width, thickness=thickness)
+    nums = tuple(_numerics(pdk, r, margins_um) for r in resolutions)
+    inputs = {"pdk": pdk, "xs": xs, "wavelengths_um": wls, "geometry": [asdict(r) for r in geom.rects],
+              "width": geom.width_um, "thickness": geom.thickness_um, "radius_um": radius_um,
+              "numerics": [asdict(n) for n in nums], "cell_um": common_cell(geom, [_pre_grid(nums[0]), *nums]),
+              "materials": [geom.n_at(w) for w in wls], "algo": ALGO_VERSION}
+    out = cached("richardson_pair", inputs,
+                 lambda: _richardson_pair(pdk, xs, wls, width, thickness, radius_um, nums, progress))
+    return np.asarray(out[0], dtype=float), np.asarray(out[1], dtype=float)
 
 
 def ng_at(pdk: str, xs: str, wavelength_um: float = CENTER_UM, *, solver: str = DEFAULT_SOLVER, width=None,
