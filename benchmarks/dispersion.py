@@ -10,8 +10,8 @@ hard case; sin800 resonator):
    (tests/ref_dispersion.json, written by ``--write-reference`` from this
    computation) is compared with it;
 2. for each solver of :func:`weiming.sims.modes.dispersion.dispersion_curve` - the
-   default ``richardson`` (MPB on two grids extrapolated, 7 Chebyshev
-   wavelengths, exact derivatives of the fit), ``mpb`` (one default grid,
+   default ``richardson`` (MPB on two grids extrapolated, FAST_NODES = 5
+   Chebyshev wavelengths, exact derivatives of the fit), ``mpb`` (one default grid,
    every wavelength) and ``femwell`` (every wavelength, on the coarsest mesh
    of FEM_LADDER that meets the targets at 1.55 um) - the 41-wavelength time
    and |neff - ref|, |ng - ref|, |D / D_ref - 1| at 1.55 um;
