@@ -6,11 +6,12 @@ Tolerances
 - Converged neff of the same grid from different start vectors: 1e-8. MPB
   stops at a relative eigenvalue change of 1e-8 (Numerics.tolerance); the
   spread of neff over start vectors is measured at up to 2.2e-9 (sin100 resonator).
-- Seeded solves: fewer than half the iterations of a random start. In the
-  test (20 px/um seeded from 10 px/um) the random start takes 37-38, the
-  seeded solve 14, and a field moved with the wrong sign of the window phase
-  20, so that fault fails (it was tried). In the default route, 30 px/um seeded
-  from 20 px/um takes 7-8 against 35.
+- Moved field: the coarse mode carried to the finer grid (seed()) overlaps
+  the converged finer-grid mode to 1 - |<seed, mode>| < 1e-3. Measured
+  (10 -> 20 px/um): 3.1e-4; with the wrong sign of the window phase 6.0e-3,
+  without the phase 1.8e-3, so either fault fails (both were tried). The
+  seeded solve also needs fewer iterations than the random start (14 against
+  43; in the default route, 30 px/um from 20 px/um, 7-8 against 35).
 - A solver used again after another one's set-up: within 1e-8 of a fresh
   solver (without the rebuild, 20 px/um used again after a 30 px/um set-up
   and moved from 1.55 to 1.65 um, it is off by 7e-7).
@@ -18,6 +19,7 @@ Tolerances
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from weiming.sims.modes.mpb import Numerics, _smooth_even, common_cell, xs_geometry
@@ -61,10 +63,15 @@ def test_seeded_solve_converges_to_the_cold_answer_in_fewer_iterations(cell):
     n_cold = cold.solve(1.55, [n_c])[0]["neff"]
     seeded = _engine(20, cell)
     seeded.seed(coarse.snapshot())
+    start = seeded._seed.ravel().copy()  # the moved field, as loaded at the next set-up
     n_seeded = seeded.solve(1.55, [n_c])[0]["neff"]
-    print(f"cold {cold.iterations} iterations, seeded {seeded.iterations}; neff difference {n_seeded - n_cold:+.1e}")
+    mode = seeded.snapshot().ev.ravel()
+    miss = 1 - abs(np.vdot(start, mode)) / (np.linalg.norm(start) * np.linalg.norm(mode))
+    print(f"cold {cold.iterations} iterations, seeded {seeded.iterations}; neff difference {n_seeded - n_cold:+.1e}; "
+          f"1 - overlap {miss:.1e}")
     assert n_seeded == pytest.approx(n_cold, abs=1e-8)
-    assert seeded.iterations < cold.iterations / 2
+    assert miss < 1e-3
+    assert seeded.iterations < cold.iterations
 
 
 @pytest.mark.meep
@@ -101,7 +108,9 @@ def test_grids_without_a_common_fft_cell_get_none():
 @pytest.mark.meep
 def test_richardson_pair_without_a_common_cell_matches_separate_sweeps(tmp_path, monkeypatch):
     """sin800 at 11/16 px/um (29 pixels across the core at 16: no common cell): the pair falls back to one
-    cell per grid, and each grid's neff equals a separate one-grid sweep (same cells) within 1e-8."""
+    cell per grid, and each grid's neff equals a separate one-grid sweep (same cells) within 3e-8: the two
+    start from different fields and MPB stops at a relative eigenvalue change of 1e-8 (measured difference
+    up to 1.2e-8 at 16 px/um)."""
     monkeypatch.setenv("WEIMING_CACHE", str(tmp_path))
     from weiming.sims.modes.dispersion import neff_sweep, richardson_pair
 
@@ -109,4 +118,4 @@ def test_richardson_pair_without_a_common_cell_matches_separate_sweeps(tmp_path,
     n1, n2 = richardson_pair("sin800", "resonator", wls, (11, 16))
     for res, got in ((11, n1), (16, n2)):
         alone = neff_sweep("sin800", "resonator", wls, resolution=res)
-        assert got == pytest.approx(alone, abs=1e-8), res
+        assert got == pytest.approx(alone, abs=3e-8), res

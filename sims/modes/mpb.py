@@ -443,7 +443,7 @@ class MpbWaveguide:
                 geometry_lattice=self.mp.Lattice(size=self.mp.Vector3(0, self.ly, self.lz)),
                 geometry=self._blocks(wavelength_um), default_material=self.mp.air,
                 resolution=self.mp.Vector3(1, *self.res_yz), num_bands=self.num_bands, tolerance=self.num.tolerance,
-                ensure_periodicity=False)
+                ensure_periodicity=False, deterministic=True)  # fixed random start: the same neff every run
             self._ms.verbose = False
             self._wl = wavelength_um
             self._stale = True
