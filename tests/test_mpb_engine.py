@@ -19,6 +19,8 @@ Tolerances
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -36,8 +38,8 @@ def test_common_cell_is_an_even_smooth_pixel_count_of_every_grid(pdk):
     t = geom.core_z[1] - geom.core_z[0]
     assert ly >= geom.width_um + 2 * 3.0 - 1e-9 and lz >= t + 2 * 4.0 - 1e-9
     for n in nums:
-        hy = geom.width_um / max(1, -(-round(geom.width_um * n.resolution * 1e6) // 10**6))
-        hz = t / max(1, -(-round(t * n.resolution * 1e6) // 10**6))
+        hy = geom.width_um / max(1, math.ceil(geom.width_um * n.resolution - 1e-9))  # MpbWaveguide's pixel
+        hz = t / max(1, math.ceil(t * n.resolution - 1e-9))
         for length, h in ((ly, hy), (lz, hz)):
             count = length / h
             assert abs(count - round(count)) < 1e-6, (n.resolution, length, h)

@@ -109,11 +109,10 @@ def _guess(neff: dict, wl: float, guide: dict | None) -> list[float] | None:
     return [float(p[0]) + (guide[wl] if guide is not None else 0.0)]
 
 
-def _neff_sweep(pdk, xs, wavelengths, width, thickness, radius_um, num, progress, guide=None) -> list[float]:
+def _neff_sweep(pdk, xs, wavelengths, width, thickness, radius_um, num, progress) -> list[float]:
     geom = xs_geometry(pdk, xs, width=width, thickness=thickness)
     eng = MpbWaveguide(geom, num, radius_um=radius_um, num_bands=1)
     order = np.argsort(np.abs(np.asarray(wavelengths) - np.mean(wavelengths)))  # from the centre out
-    guide = None if guide is None else dict(zip(wavelengths, guide))
     neff = {}
     it = order
     if progress:
@@ -122,29 +121,26 @@ def _neff_sweep(pdk, xs, wavelengths, width, thickness, radius_um, num, progress
         it = tqdm(order, desc=f"MPB {pdk}/{xs} {num.resolution} px/um", unit="wl", leave=False)
     for i in it:
         wl = wavelengths[i]
-        neff[wl] = eng.solve(wl, _guess(neff, wl, guide))[0]["neff"]
+        neff[wl] = eng.solve(wl, _guess(neff, wl, None))[0]["neff"]
     return [neff[w] for w in wavelengths]
 
 
 def neff_sweep(pdk: str, xs: str, wavelengths_um, *, width=None, thickness=None, radius_um=None,
-               resolution=None, margins_um=None, guide=None, progress: bool = False) -> np.ndarray:
+               resolution=None, margins_um=None, progress: bool = False) -> np.ndarray:
     """neff of the fundamental mode at each wavelength, one fixed grid (cached as a whole).
 
     ``margins_um`` = (y, z) overrides the PDK's cell margins around the core
-    (um); ``guide``: neff at the same wavelengths on another grid, used only
-    for start values (results agree to the Newton tolerance, ~1e-10).
+    (um).
     """
     wls = [_check_wavelength(w) for w in np.atleast_1d(wavelengths_um)]
     radius_um = _check_radius(radius_um)
     geom = xs_geometry(pdk, xs, width=width, thickness=thickness)
     num = _numerics(pdk, resolution, margins_um)
-    guide = None if guide is None else [float(g) for g in guide]
     inputs = {"pdk": pdk, "xs": xs, "wavelengths_um": wls, "geometry": [asdict(r) for r in geom.rects],
               "width": geom.width_um, "thickness": geom.thickness_um, "radius_um": radius_um,
-              "numerics": asdict(num), "materials": [geom.n_at(w) for w in wls], "algo": ALGO_VERSION,
-              "guided": guide is not None}
+              "numerics": asdict(num), "materials": [geom.n_at(w) for w in wls], "algo": ALGO_VERSION}
     out = cached("neff_sweep", inputs,
-                 lambda: _neff_sweep(pdk, xs, wls, width, thickness, radius_um, num, progress, guide))
+                 lambda: _neff_sweep(pdk, xs, wls, width, thickness, radius_um, num, progress))
     return np.asarray(out, dtype=float)
 
 
@@ -233,8 +229,8 @@ def solver_neff(pdk: str, xs: str, wavelengths_um, *, solver: str = DEFAULT_SOLV
     return n2 + (n2 - n1) / ((r2 / r1) ** 2 - 1)
 
 
-def _monotone_order(wavelengths: list[float]) -> list[int]:
-    """Indices from the one nearest the band centre upwards, then downwards from the centre.
+def _monotone_order(wavelengths: list[float]) -> tuple[list[int], list[int]]:
+    """Indices (up, down): from the one nearest the band centre upwards, then from below it downwards.
 
     Each solve starts from the fields of the nearest wavelength solved before
     (the centre's fields are restored before going down): fewer eigensolver
@@ -243,7 +239,7 @@ def _monotone_order(wavelengths: list[float]) -> list[int]:
     w = np.asarray(wavelengths, float)
     up = np.argsort(w)
     c = int(np.argmin(np.abs(w[up] - np.mean(w))))
-    return [int(i) for i in up[c:]] + [int(i) for i in up[:c][::-1]]
+    return [int(i) for i in up[c:]], [int(i) for i in up[:c][::-1]]
 
 
 def _pre_grid(num: Numerics) -> Numerics:
@@ -251,46 +247,47 @@ def _pre_grid(num: Numerics) -> Numerics:
     return replace(num, resolution=max(4, num.resolution // 2))
 
 
-def _richardson_pair(pdk, xs, wavelengths, width, thickness, radius_um, nums, progress) -> tuple[list, list]:
-    geom = xs_geometry(pdk, xs, width=width, thickness=thickness)
-    cell = common_cell(geom, [_pre_grid(nums[0]), *nums])
-    # Grids, one after the other (an MPB solver must not be used again after another
-    # one's set-up: MpbWaveguide._last_set_up). With a common cell, each wavelength's
-    # solve is seeded with the next coarser grid's field there (MpbWaveguide.seed) and
-    # a half-resolution grid (_pre_grid, a quarter of the cost per iteration) takes
-    # the random start and the Newton steps from poor guesses. Without one (grids
-    # whose pixel counts share no FFT-friendly cell), each grid has its own cell and
-    # starts from its previous wavelength's field. Every solve starts from the
-    # coarser grid's neff plus the grid offset extrapolated from the wavelengths done.
-    levels = [_pre_grid(nums[0]), *nums] if cell is not None else list(nums)
-    order = _monotone_order(wavelengths)
+def _richardson_pair(geom, wavelengths, radius_um, levels, cell, label, progress) -> tuple[list, list]:
+    # The grids of ``levels``, one after the other (an MPB solver must not be used again
+    # after another one's set-up: MpbWaveguide._last_set_up). With a common ``cell``,
+    # each wavelength's solve is seeded with the previous level's field there
+    # (MpbWaveguide.seed), and the first level is the half-resolution grid (_pre_grid, a
+    # quarter of the cost per iteration) that takes the random start and the Newton steps
+    # from poor guesses. Without one, each grid has its own cell and starts from its
+    # previous wavelength's field. Every solve starts from the previous level's neff plus
+    # the grid offset extrapolated from the wavelengths done.
+    up, down = _monotone_order(wavelengths)
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(levels) * len(order), unit="solve", leave=False,
-                   desc=f"MPB {pdk}/{xs} {nums[0].resolution}+{nums[1].resolution} px/um")
+        bar = tqdm(total=len(levels) * len(wavelengths), unit="solve", leave=False, desc=label)
     neff, snaps = [], {}
     for num in levels:
         eng = MpbWaveguide(geom, num, radius_um=radius_um, num_bands=1, cell_um=cell)
         guide = neff[-1] if neff else None
-        n, new_snaps = {}, {}
-        for i in order:
+        keep = cell is not None and num is not levels[-1]  # the next level is seeded from this one
+        n, new_snaps, centre = {}, {}, None
+        for pos, i in enumerate(up + down):
             wl = wavelengths[i]
             if wl in snaps:
                 eng.seed(snaps[wl])
-            elif n and wl < wavelengths[order[0]] and not any(w < wavelengths[order[0]] for w in n):
-                eng.seed(new_snaps[wavelengths[order[0]]])  # going down: from the centre's field
+            elif pos == len(up):
+                eng.seed(centre)  # going down: from the centre's field, not the top end's
             n[wl] = eng.solve(wl, _guess(n, wl, guide))[0]["neff"]
-            if num is not levels[-1] or wl == wavelengths[order[0]]:
-                new_snaps[wl] = eng.snapshot()
+            if keep or pos == 0:
+                snap = eng.snapshot()
+                if pos == 0:
+                    centre = snap
+                if keep:
+                    new_snaps[wl] = snap
             if bar is not None:
                 bar.update()
         neff.append(n)
-        snaps = new_snaps if cell is not None else {}
-    n1, n2 = neff[-2], neff[-1]
+        snaps = new_snaps
     if bar is not None:
         bar.close()
+    n1, n2 = neff[-2], neff[-1]
     return [n1[w] for w in wavelengths], [n2[w] for w in wavelengths]
 
 
@@ -310,13 +307,18 @@ def richardson_pair(pdk: str, xs: str, wavelengths_um, resolutions: tuple[int, i
     wls = [_check_wavelength(w) for w in np.atleast_1d(wavelengths_um)]
     radius_um = _check_radius(radius_um)
     geom = xs_geometry(pdk, xs, width=width, thickness=thickness)
-    nums = tuple(_numerics(pdk, r, margins_um) for r in resolutions)
+    nums = [_numerics(pdk, r, margins_um) for r in resolutions]
+    levels = [_pre_grid(nums[0]), *nums]
+    cell = common_cell(geom, levels)
+    if cell is None:
+        levels = nums
     inputs = {"pdk": pdk, "xs": xs, "wavelengths_um": wls, "geometry": [asdict(r) for r in geom.rects],
               "width": geom.width_um, "thickness": geom.thickness_um, "radius_um": radius_um,
-              "numerics": [asdict(n) for n in nums], "cell_um": common_cell(geom, [_pre_grid(nums[0]), *nums]),
+              "numerics": [asdict(n) for n in nums], "cell_um": cell,
               "materials": [geom.n_at(w) for w in wls], "algo": ALGO_VERSION}
+    label = f"MPB {pdk}/{xs} {resolutions[0]}+{resolutions[1]} px/um"
     out = cached("richardson_pair", inputs,
-                 lambda: _richardson_pair(pdk, xs, wls, width, thickness, radius_um, nums, progress))
+                 lambda: _richardson_pair(geom, wls, radius_um, levels, cell, label, progress))
     return np.asarray(out[0], dtype=float), np.asarray(out[1], dtype=float)
 
 
